@@ -1,0 +1,240 @@
+"""The command line: each command parses options, calls one library function and
+formats the result. Exit codes: 0 klart, 1 problem i indata, 2 fel anrop."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from hpdocs import __version__
+from hpdocs.errors import HpdocsError
+from hpdocs.problems import Problem, Severity
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def handle_errors(func: F) -> F:
+    """Turn HpdocsError into a Swedish message and its exit code (traceback only with --debug)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except HpdocsError as exc:
+            if click.get_current_context().find_root().params.get("debug"):
+                raise
+            click.echo(f"Fel: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def project_argument(func: F) -> F:
+    return click.argument("projekt", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))(func)
+
+
+def period_option(func: F) -> F:
+    return click.option("--period", "period", default=None, help="Uppföljningsperiod, t.ex. 2022-Q3 eller Q3 (standard: senaste perioden med inlämnade värden).")(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hpdocs", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, help="Visa hela felutskriften (för utvecklare).")
+def cli(debug: bool) -> None:
+    """hpdocs – handlingsplanen för ökad patientsäkerhet, från Excel till färdiga dokument.
+
+    \b
+    Vanligaste arbetsgången:
+      hpdocs init min-plan --namn "Vårdbolaget AB"
+      hpdocs workbooks min-plan
+      hpdocs validate min-plan/inkorg --projekt min-plan
+      hpdocs build min-plan
+
+    Slutkoder: 0 klart, 1 problem i indata (t.ex. arbetsböcker med fel), 2 fel anrop.
+    """
+
+
+@cli.command()
+@click.argument("mapp", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--namn", required=True, help="Organisationens namn, t.ex. \"Vårdbolaget AB\".")
+@click.option("--plan", default="hp-2022", show_default=True, help="Inbyggd plan (hp-2022, region-2022-2024) eller sökväg till en planfil.")
+@click.option("--ar", "year", type=int, default=None, help="Verksamhetsår (standard: planens år).")
+@handle_errors
+def init(mapp: Path, namn: str, plan: str, year: int | None) -> None:
+    """Skapa en projektmapp med inställningar, plan, organisationsmall och mallar.
+
+    \b
+    Exempel:
+      hpdocs init min-plan --namn "Vårdbolaget AB" --plan hp-2022
+    """
+    from hpdocs.project import init_project
+
+    project = init_project(mapp, name=namn, plan=plan, year=year)
+    click.echo(f"Projektmappen {project.root} är skapad ({project.plan.title} {project.year}).")
+    click.echo(f"Nästa steg: fyll i {project.organisation_file.name} och kör: hpdocs workbooks {mapp}")
+
+
+@cli.command()
+@click.argument("fil", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--plan", default="hp-2022", show_default=True, help="Planen vars nivånamn används.")
+@handle_errors
+def organisation(fil: Path, plan: str) -> None:
+    """Skriv en tom organisationsfil (Excel) att fylla i.
+
+    \b
+    Exempel:
+      hpdocs organisation organisation.xlsx
+    """
+    from hpdocs.org import write_organisation
+    from hpdocs.planfile import load_plan
+
+    if fil.exists():
+        raise HpdocsError(f"{fil} finns redan och skrivs inte över.")
+    write_organisation(fil, level_names=load_plan(plan).level_names)
+    click.echo(f"Skrev {fil}. Fyll i en rad per bolag, verksamhetsområde och enhet.")
+
+
+@cli.command()
+@project_argument
+@click.option("--ut", "outdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Mapp för arbetsböckerna (standard: utdata/arbetsbocker).")
+@handle_errors
+def workbooks(projekt: Path, outdir: Path | None) -> None:
+    """Skapa en ifyllnadsklar arbetsbok per enhet, verksamhetsområde och för bolaget.
+
+    \b
+    Exempel:
+      hpdocs workbooks min-plan
+    """
+    from hpdocs.project import load_project
+    from hpdocs.workbook.write import write_all
+
+    project = load_project(projekt)
+    target = outdir or project.workbooks_dir
+    files = write_all(project.plan, project.organisation, target, project.year)
+    click.echo(f"Skrev {len(files)} arbetsböcker till {target}")
+
+
+def _problem_rows(problems: list[Problem]) -> list[str]:
+    rows = []
+    for p in problems:
+        mark = "FEL    " if p.severity == Severity.ERROR else "varning"
+        rows.append(f"  {mark} {p.where}: {p.message} [{p.code}]")
+    return rows
+
+
+@cli.command()
+@click.argument("filer", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--projekt", "project_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Projektmapp (plan, organisation, år). Standard: aktuell mapp om den är ett projekt.")
+@click.option("--plan", "plan_source", default=None, help="Plan att kontrollera mot när ingen projektmapp finns (t.ex. hp-2022).")
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON (för program).")
+@click.option("--rapport", "report_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Skriv en Excel-rapport per arbetsbok med problem till denna mapp.")
+@handle_errors
+def validate(filer: tuple[Path, ...], project_dir: Path | None, plan_source: str | None, as_json: bool, report_dir: Path | None) -> None:
+    """Kontrollera inlämnade arbetsböcker och visa alla problem på en gång.
+
+    Varje problem anges med fil, blad och cell och vad som ska göras.
+    Slutkod 0 om allt är rätt, 1 om något problem hittades, 2 vid fel anrop.
+
+    \b
+    Exempel:
+      hpdocs validate min-plan/inkorg --projekt min-plan
+      hpdocs validate "Enhet Akuten.xlsx" --plan hp-2022 --json
+    """
+    from hpdocs.pipeline import safe_name, validate_paths
+    from hpdocs.planfile import load_plan
+    from hpdocs.project import load_project
+    from hpdocs.workbook.problems_write import write_problem_report
+
+    project = None
+    if project_dir is not None or plan_source is None:
+        try:
+            project = load_project(project_dir or Path.cwd())
+        except HpdocsError:
+            if project_dir is not None:
+                raise
+    if project is None and plan_source is None:
+        raise click.UsageError("Ange --projekt MAPP eller --plan PLAN.")
+    plan = project.plan if project else load_plan(plan_source or "")
+    paths = list(filer) or ([project.inbox] if project else [])
+    if not paths:
+        raise click.UsageError("Ange filer eller mappar att kontrollera.")
+    inbox = validate_paths(paths, plan, project.organisation if project else None, project.year if project else None)
+    if report_dir is not None:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        for read in inbox.reads:
+            if len(read.report):
+                write_problem_report(read, report_dir / safe_name(f"Problem – {Path(read.name).stem}.xlsx"))
+    problems = inbox.problems
+    if as_json:
+        data = {
+            "filer": [
+                {"fil": r.name, "nod": r.node_id, "typ": r.kind, "godkand": r.report.ok, "problem": [p.to_dict() for p in r.report]}
+                for r in inbox.reads
+            ],
+            "anmarkningar": [p.to_dict() for p in inbox.notes],
+            "antal_fel": sum(1 for p in problems if p.severity == Severity.ERROR),
+            "antal_varningar": sum(1 for p in problems if p.severity == Severity.WARNING),
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for read in inbox.reads:
+            verdict = "godkänd" if read.report.ok else "AVVISAD"
+            click.echo(f"{read.name}: {verdict} ({len(read.report.errors)} fel, {len(read.report.warnings)} varningar)")
+            for line in _problem_rows(read.report.problems):
+                click.echo(line)
+        for line in _problem_rows(inbox.notes):
+            click.echo(line)
+        click.echo(f"\n{len(inbox.reads)} arbetsböcker kontrollerade, {sum(1 for r in inbox.reads if not r.report.ok)} avvisade, {len(problems)} problem.")
+    sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
+
+
+@cli.command("consolidate")
+@project_argument
+@period_option
+@handle_errors
+def consolidate_cmd(projekt: Path, period: str | None) -> None:
+    """Sammanställ inkorgen: en sammanställning per verksamhetsområde och en för bolaget.
+
+    Saknade enheter stoppar inte körningen; de listas och sammanställningen
+    markeras som ofullständig. Slutkod 1 om någon arbetsbok avvisades.
+
+    \b
+    Exempel:
+      hpdocs consolidate min-plan --period 2022-Q3
+    """
+    from hpdocs.atomic import ProjectLock
+    from hpdocs.pipeline import consolidate_project
+    from hpdocs.project import load_project
+
+    project = load_project(projekt)
+    with ProjectLock(project.root, timeout=60):
+        result = consolidate_project(project, period, progress=_progress)
+    _print_consolidation(result)
+    sys.exit(EXIT_PROBLEMS if result.inbox.rejected else EXIT_OK)
+
+
+def _print_consolidation(result: Any) -> None:
+    comp = result.company.completeness
+    click.echo(f"Period {result.year}-{result.period}: {len(comp.submitted)} av {comp.expected} har lämnat in.")
+    if comp.missing:
+        click.echo("Saknas: " + ", ".join(n.name for n in comp.missing))
+    for node_id, reads in sorted(result.inbox.rejected.items()):
+        for read in reads:
+            click.echo(f"Avvisad: {read.name} ({len(read.report.errors)} fel)")
+            for line in _problem_rows(read.report.errors):
+                click.echo(line)
+    for path in result.files:
+        click.echo(f"Skrev {path}")
+

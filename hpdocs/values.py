@@ -1,0 +1,327 @@
+"""Turn one hand-filled Excel cell into a typed value, or say in Swedish what is wrong.
+
+python-calamine gives whole numbers as float, empty cells as '' and dates as date, datetime,
+time or timedelta; people type "12,5", "60 %", "1 234" and "ja ". Each function here looks at
+one cell and never raises on user data, so a reader can report every bad cell in one run.
+Where the meaning is clear we accept it; where we had to guess (0,6 read as 60 %) the value
+comes back with ``warning=True`` and a code, so that someone can look.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+# Stable problem codes (documented in docs/problems.md).
+NOT_A_NUMBER = "varde-inte-tal"
+DATE_IN_NUMBER_CELL = "varde-datum-i-talcell"
+NOT_WHOLE = "varde-inte-heltal"
+NEGATIVE = "varde-negativt"
+OVER_100 = "varde-over-100"
+FRACTION_AS_PERCENT = "varde-andel-tolkad"  # warning
+NOT_YES_NO = "varde-inte-janej"
+UNKNOWN_CHOICE = "varde-okant-val"
+CHOICE_GUESSED = "varde-val-tolkat"  # warning
+UNKNOWN_PERIOD = "varde-okand-period"
+
+
+@dataclass(frozen=True)
+class Parsed(Generic[T_co]):
+    """One converted cell: a value, a problem, or (for a warning) both."""
+
+    value: T_co | None  # None = empty or not usable
+    code: str = ""  # "" when fine; else a stable problem code
+    message: str = ""  # Swedish: what is wrong and what to do, quoting the raw value
+    warning: bool = False  # value usable, but someone should look
+
+
+# Invisible characters that arrive by copy-paste and must not make "12" differ from "12".
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+_LINE_BREAK = re.compile("\r\n|[\r\x85\u2028\u2029]")
+_SPACES = re.compile(r"[^\S\n]+")  # any run of whitespace except a line feed
+_MINUS = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"})
+_NUMBER = re.compile(r"([+-]?) ?([0-9]{1,3}(?: [0-9]{3})+|[0-9]+)?(?:[.,]([0-9]+))?")
+_PERCENT_SIGN = re.compile(r"\s*(?:%|procent)$", re.IGNORECASE)
+_COUNT_UNIT = re.compile(r"\s*(?:st\.?|styck|stycken)$", re.IGNORECASE)
+_FALSY = frozenset({"nej", "n", "no", "falskt", "false", "0"})
+_TRUTHY = frozenset({"ja", "j", "x", "yes", "y", "sant", "true", "1"})
+
+
+def is_blank(raw: object) -> bool:
+    """True for what a person sees as an empty cell: None, '' or only spaces/invisibles."""
+    return raw is None or (isinstance(raw, str) and clean_text(raw) == "")
+
+
+def clean_text(raw: object) -> str:
+    """The cell as a person reads it: trimmed, single spaces, line breaks kept."""
+    if raw is None:
+        return ""
+    if isinstance(raw, str):
+        text = _INVISIBLE.sub("", _LINE_BREAK.sub("\n", raw))
+        lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+        return "\n".join(lines).strip("\n")
+    if isinstance(raw, bool):
+        return "SANT" if raw else "FALSKT"  # what Swedish Excel shows
+    if isinstance(raw, float):
+        return str(int(raw)) if raw.is_integer() and abs(raw) < 1e16 else repr(raw)
+    if isinstance(raw, int):
+        try:
+            return str(raw)
+        except ValueError:  # more digits than Python will print
+            return "(ett mycket stort tal)"
+    if isinstance(raw, dt.datetime):
+        if raw.time() == dt.time() and raw.tzinfo is None:
+            return raw.date().isoformat()
+        return raw.isoformat(sep=" ", timespec="minutes" if not raw.second else "seconds")
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if isinstance(raw, dt.time):
+        return raw.isoformat(timespec="minutes" if not raw.second else "seconds")
+    if isinstance(raw, dt.timedelta):
+        seconds = int(raw.total_seconds())
+        sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+        return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    return clean_text(str(raw))
+
+
+def normalise_header(text: object) -> str:
+    """Comparable form of a column header: "Nämnare " and "namnare" are the same."""
+    return " ".join(_fold(clean_text(text)).split())
+
+
+def excel_cell(row_index: int, col_index: int) -> str:
+    """0-based (row, column) to Excel's "A1" address; columns go on past Z, ZZ and ZZZ."""
+    if row_index < 0 or col_index < 0:
+        raise ValueError(f"negative cell index: ({row_index}, {col_index})")
+    letters, n = "", col_index + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row_index + 1}"
+
+
+def parse_number(raw: object) -> Parsed[float]:
+    """Any finite number, Swedish or English decimal mark, spaces as thousands separators."""
+    return _number(raw)
+
+
+def parse_count(raw: object) -> Parsed[int]:
+    """A whole, non-negative count; "3 st" is fine."""
+    parsed = _number(raw, _COUNT_UNIT, example="3")
+    if parsed.value is None:
+        return _fail(parsed.code, parsed.message)
+    value = parsed.value
+    if value < 0:
+        return _fail(NEGATIVE, f"{_quote(raw)} är negativt. Skriv ett antal som är 0 eller mer.")
+    nearest = round(value)
+    if abs(value - nearest) > 1e-9 * max(1.0, abs(value)):  # tolerate Excel's 3.0000000000000004
+        return _fail(NOT_WHOLE, f"{_quote(raw)} är inte ett heltal. Skriv ett helt antal, t.ex. 3.")
+    return Parsed(int(nearest))
+
+
+def parse_percent(raw: object) -> Parsed[float]:
+    """A percentage 0..100. A non-whole number <= 1 without "%" is read as a fraction."""
+    had_sign = isinstance(raw, str) and _PERCENT_SIGN.search(clean_text(raw)) is not None
+    parsed = _number(raw, _PERCENT_SIGN, example="60 %")
+    if parsed.value is None:
+        return parsed
+    value = parsed.value
+    if value < 0:
+        return _fail(NEGATIVE, f"{_quote(raw)} är negativt. Skriv en andel mellan 0 och 100 %.")
+    if not had_sign and value < 1 and not value.is_integer():
+        percent = float(f"{value * 100:.12g}")  # 0.07 * 100 is 7.000000000000001
+        shown = _swedish(percent)
+        message = (
+            f"{_quote(raw)} lästes som {shown} %. Om du menade {_swedish(value)} %, "
+            f'skriv "{_swedish(value)} %". Skriv annars {shown} så försvinner varningen.'
+        )
+        return Parsed(percent, FRACTION_AS_PERCENT, message, warning=True)
+    if value > 100:
+        return _fail(OVER_100, f"{_quote(raw)} är mer än 100 %. Skriv en andel mellan 0 och 100 %.")
+    return Parsed(value)
+
+
+def parse_yesno(raw: object) -> Parsed[bool]:
+    """Ja/Nej, J/N, x, Yes/No, SANT/FALSKT, 1/0."""
+    if is_blank(raw):
+        return Parsed(None)
+    if isinstance(raw, bool):
+        return Parsed(raw)
+    key = ""
+    if isinstance(raw, int | float):
+        key = "1" if raw == 1 else "0" if raw == 0 else ""
+    elif isinstance(raw, str):
+        key = _fold(clean_text(raw)).rstrip(".!")
+    if key in _TRUTHY or key in _FALSY:
+        return Parsed(key in _TRUTHY)
+    return _fail(NOT_YES_NO, f"{_quote(raw)} är inte Ja eller Nej. Välj Ja eller Nej i listan.")
+
+
+def parse_choice(raw: object, allowed: Sequence[str], *, code: str = UNKNOWN_CHOICE) -> Parsed[str]:
+    """One of ``allowed``, returned exactly as spelled there.
+
+    Tried in order, the first step that finds anything decides: exact text, then ignoring case,
+    then ignoring diacritics ("Pagar" = "Pågår"), then a prefix of at least 3 letters ("Förs"
+    = "Försenad", with a warning because it is a guess).
+    """
+    if is_blank(raw):
+        return Parsed(None)
+    options, text, quoted = tuple(allowed), clean_text(raw), _quote(raw)
+    steps = ((str, False), (str.casefold, False), (_fold, False), (_fold, True))
+    for key, prefix in steps:
+        wanted = key(text)
+        if prefix and sum(ch.isalpha() for ch in wanted) < 3:
+            break
+        found = _choice_index(options, key)
+        hits = found.get(wanted, []) if not prefix else _prefixed(found, wanted)
+        if len(hits) == 1:
+            if not prefix:
+                return Parsed(hits[0])
+            message = f'{quoted} lästes som "{hits[0]}". Välj värdet i listan så blir det rätt.'
+            return Parsed(hits[0], CHOICE_GUESSED, message, warning=True)
+        if hits:
+            which = ", ".join(hits)
+            return _fail(code, f"{quoted} kan betyda flera värden ({which}). Välj ett i listan.")
+    return _fail(code, f"{quoted} är inte ett tillåtet värde. Välj ett av: {_listing(options)}.")
+
+
+def parse_period(raw: object, periods: Sequence[tuple[str, str]]) -> Parsed[str]:
+    """A period id from its id, its label, or the usual ways of writing it ("kv 3", "T2")."""
+    if is_blank(raw):
+        return Parsed(None)
+    table = tuple((str(i), str(label)) for i, label in periods)
+    text = clean_text(raw)
+    exact = [i for i, label in table if text in (i, label)]
+    wanted = _period_key(text)
+    hits = list(dict.fromkeys(exact or [i for i, k in _period_index(table) if k == wanted]))
+    if len(hits) == 1:
+        return Parsed(hits[0])
+    what = "kan vara flera perioder" if hits else "är ingen period i planen"
+    labels = _listing(tuple(label or i for i, label in table))
+    return _fail(UNKNOWN_PERIOD, f"{_quote(raw)} {what}. Välj en av: {labels}.")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _fail(code: str, message: str) -> Parsed[T]:
+    return Parsed(None, code, message)
+
+
+def _fold(text: str) -> str:
+    """Case- and diacritics-insensitive form: "Pågår" -> "pagar"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _quote(raw: object) -> str:
+    """The raw value as the person sees it in Excel, for messages."""
+    if isinstance(raw, float) and math.isfinite(raw):
+        text = _swedish(raw)
+    else:
+        text = clean_text(raw).replace("\n", " ")
+    return f'"{text[:60]}…"' if len(text) > 60 else f'"{text}"'
+
+
+def _swedish(value: float) -> str:
+    """12.0 -> "12", 0.6 -> "0,6": numbers the way a Swedish Excel shows them."""
+    text = f"{value:.15g}"
+    return repr(value) if "e" in text else text.replace(".", ",")
+
+
+def _number(raw: object, unit: re.Pattern[str] | None = None, example: str = "60") -> Parsed[float]:
+    if is_blank(raw):
+        return Parsed(None)
+    if isinstance(raw, dt.date | dt.time | dt.timedelta):
+        what = "ett datum" if isinstance(raw, dt.date) else "en tid"
+        rest = "men cellen ska innehålla ett tal. Skriv talet i stället."
+        return _fail(DATE_IN_NUMBER_CELL, f"{_quote(raw)} är {what} {rest}")
+    value: float | None = None
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        try:
+            value = float(raw)
+        except OverflowError:
+            value = None
+    elif isinstance(raw, str):
+        text = clean_text(raw).translate(_MINUS)
+        text = unit.sub("", text) if unit else text
+        match = _NUMBER.fullmatch(text)
+        if match and (match[2] or match[3]):
+            whole = (match[2] or "0").replace(" ", "")
+            value = float(f"{match[1]}{whole}.{match[3] or '0'}")
+    if value is not None and math.isfinite(value):
+        return Parsed(value)
+    if isinstance(raw, str) and clean_text(raw).startswith("#"):
+        hint = "är ett felvärde från en formel. Rätta formeln eller skriv talet"
+        return _fail(NOT_A_NUMBER, f"{_quote(raw)} {hint}, t.ex. {example}.")
+    return _fail(NOT_A_NUMBER, f"{_quote(raw)} är inte ett tal. Skriv siffror, t.ex. {example}.")
+
+
+def _listing(options: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(options[:limit])
+    return f"{shown} med flera ({len(options)} st)" if len(options) > limit else shown
+
+
+@lru_cache(maxsize=256)
+def _choice_index(options: tuple[str, ...], key: Callable[[str], str]) -> dict[str, list[str]]:
+    """Comparable key -> the distinct allowed values having it, in list order."""
+    index: dict[str, list[str]] = {}
+    for option in options:
+        canonical = clean_text(option)
+        hits = index.setdefault(key(canonical), [])
+        if option not in hits:
+            hits.append(option)
+    return index
+
+
+def _prefixed(index: dict[str, list[str]], wanted: str) -> list[str]:
+    hits = [o for k, options in index.items() if k.startswith(wanted) for o in options]
+    return list(dict.fromkeys(hits))
+
+
+_PERIOD_WORDS = {
+    **dict.fromkeys(("q", "k", "kv", "kvart", "kvartal", "kvartalet", "quarter"), "kvartal"),
+    **dict.fromkeys(("t", "tert", "tertial", "tertialet"), "tertial"),
+    **dict.fromkeys(("h", "ha", "halvar", "halvaret"), "halvar"),
+    **dict.fromkeys(("m", "man", "manad", "manaden"), "manad"),
+}
+
+
+def _period_key(text: str) -> str:
+    """Canonical form, so that "Kv. 3", "kvartal3", "3:e kvartalet" and "Q3" are all "kvartal3"."""
+    key = re.sub(r"[\s.:_-]+", "", _fold(text))
+    match = re.fullmatch(r"([a-z]+)0*([0-9]{1,4})", key) or re.fullmatch(
+        r"0*([0-9]{1,4})(?:a|e)?([a-z]+)", key
+    )
+    if match:
+        word, number = (match[1], match[2]) if key[0].isalpha() else (match[2], match[1])
+        if word in _PERIOD_WORDS:
+            return f"{_PERIOD_WORDS[word]}{int(number)}"
+    return key
+
+
+@lru_cache(maxsize=64)
+def _period_index(table: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """(id, key) for each way of naming each period, plus its bare number ("3" for Q3).
+
+    A bare number matching several periods (Q3 and T3) is reported as ambiguous by the caller.
+    """
+    pairs: list[tuple[str, str]] = []
+    for ident, label in table:
+        for key in {_period_key(ident), _period_key(label)} - {""}:
+            pairs.append((ident, key))
+            number = re.search(r"[0-9]{1,4}$", key)
+            if number and key[: number.start()] in _PERIOD_WORDS.values():
+                pairs.append((ident, str(int(number[0]))))
+    return tuple(dict.fromkeys(pairs))

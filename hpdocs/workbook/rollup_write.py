@@ -1,0 +1,152 @@
+"""Write a roll-up workbook: overview, one sheet per area, and the Data sheet.
+
+The Data sheet carries every input value with its source (file, sheet, cell),
+so a business area's roll-up is itself a valid input for the company roll-up,
+and every number can be traced back. Generated, never edited by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from hpdocs import __version__
+from hpdocs.atomic import atomic_path
+from hpdocs.consolidate import NOT_ASSESSED, AreaResult, Rollup
+from hpdocs.plan import AreaKind, Plan
+from hpdocs.workbook import contract as c
+from hpdocs.workbook import style as s
+from hpdocs.workbook.read import Entry
+
+STATUS_FILL = {0: "C6EFCE", 1: "FFEB9C", 2: "FFC7CE"}
+
+
+def status_fill(plan: Plan, status: str) -> str | None:
+    if status in plan.area_statuses:
+        return STATUS_FILL.get(plan.area_statuses.index(status))
+    return None
+
+
+def _table(ws: Worksheet, row: int, headers: list[str], rows: list[list[object]], widths: list[float]) -> int:
+    for col, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        s.put(ws, row, col, title, font=s.HEADER_FONT, fill=s.HEADER_FILL, alignment=s.WRAP, border=s.BORDER)
+        letter = ws.cell(row=row, column=col).column_letter
+        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
+    for values in rows:
+        row += 1
+        for col, value in enumerate(values, start=1):
+            s.put(ws, row, col, value, alignment=s.WRAP, border=s.BORDER)
+        s.fit_row(ws, row, {i: str(v) for i, v in enumerate(values, start=1) if isinstance(v, str)}, dict(enumerate(widths, start=1)))
+    return row + 2
+
+
+def _names(rollup: Rollup, entries: tuple[Entry, ...] | list[Entry]) -> str:
+    return "\n".join(f"{rollup.names.get(e.node, e.node)}: {e.comment}" for e in entries)
+
+
+def _overview(ws: Worksheet, rollup: Rollup) -> None:
+    plan, comp = rollup.plan, rollup.completeness
+    s.put(ws, 1, 1, f"Sammanställning – {rollup.scope.name}", font=s.TITLE_FONT)
+    s.put(ws, 2, 1, f"{plan.title} {rollup.year} · {rollup.period_label} · skapad {datetime.now():%Y-%m-%d %H:%M} med hpdocs {__version__}", font=s.HINT_FONT)
+    status = "Komplett" if comp.complete else "OFULLSTÄNDIG – alla har inte lämnat in"
+    lines = [
+        ("Status", status),
+        ("Inlämnade", f"{len(comp.submitted)} av {comp.expected}: " + ", ".join(n.name for n in comp.submitted)),
+        ("Saknas", ", ".join(n.name for n in comp.missing) or "–"),
+        ("Avvisade (fel i arbetsboken)", ", ".join(n.name for n in comp.rejected) or "–"),
+    ]
+    row = 4
+    for label, text in lines:
+        s.put(ws, row, 1, label, font=s.BOLD)
+        s.put(ws, row, 2, text, alignment=s.WRAP)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
+        s.fit_row(ws, row, {2: text}, {2: 150})
+        row += 1
+    headers = ["Typ", "Område", "Prioritering", "Egen bedömning", "Föreslagen status", "Kommentar"]
+    rows: list[list[object]] = []
+    for result in rollup.areas:
+        kind = "Grundläggande förutsättning" if result.area.kind is AreaKind.PREREQUISITE else "Fokusområde"
+        rows.append([kind, result.area.report_title, result.area.report_priority, result.own_status or "(ingen)", result.proposed_status, result.own_comment])
+    _table(ws, row + 1, headers, rows, [18, 30, 50, 18, 18, 45])
+    for i, result in enumerate(rollup.areas, start=row + 2):
+        for col, value in ((4, result.own_status), (5, result.proposed_status)):
+            color = status_fill(plan, value)
+            if color:
+                ws.cell(row=i, column=col).fill = s.PatternFill("solid", fgColor=color)
+    ws.freeze_panes = "A4"
+    s.print_setup(ws)
+
+
+def _area_sheet(ws: Worksheet, rollup: Rollup, result: AreaResult) -> None:
+    plan = rollup.plan
+    s.put(ws, 1, 1, result.area.title, font=s.TITLE_FONT)
+    s.put(ws, 2, 1, f"Prioritering: {result.area.priority}", alignment=s.WRAP)
+    ws.merge_cells("A2:H2")
+    s.fit_row(ws, 2, {1: result.area.priority}, {1: 150})
+    s.put(ws, 3, 1, f"Status: {result.status}" + (" (förslag utifrån aktiviteterna)" if not result.own_status else ""), font=s.BOLD)
+    statuses = list(plan.statuses)
+    headers = ["Nivå", "Nr", "Aktivitet", *statuses, "Ej angivet", "Per enhet"]
+    rows: list[list[object]] = []
+    for act in result.activities:
+        missing = sum(1 for v in act.statuses.values() if not v)
+        per_node = "\n".join(f"{rollup.names.get(n, n)}: {v or '–'}" for n, v in act.statuses.items())
+        rows.append([plan.level_name(act.level), act.number, act.text, *[act.counts.get(st, 0) for st in statuses], missing, per_node])
+    row = _table(ws, 5, headers, rows, [14, 5, 55, *[11] * len(statuses), 10, 40])
+    m_rows: list[list[object]] = []
+    for m in result.measures:
+        target = f"{m.target:g} %" if m.target is not None else ""
+        values = "\n".join(f"{rollup.names.get(e.node, e.node)}: {_entry_value(e)}" for e in m.reporting)
+        m_rows.append([plan.level_name(m.level), m.measure.number, m.measure.text, m.display, target, len(m.reporting), values])
+    row = _table(ws, row, ["Nivå", "Nr", "Mätning", "Resultat", "Mål", "Rapporterade", "Per enhet"], m_rows, [14, 5, 55, 30, 8, 12, 40])
+    own_rows: list[list[object]] = [[rollup.names.get(e.node, e.node), e.text, e.status, e.comment] for e in result.own_activities]
+    row = _table(ws, row, ["Tillagd av", "Egen aktivitet", "Status", "Kommentar"], own_rows or [["–", "Inga egna aktiviteter", "", ""]], [22, 55, 16, 45])
+    comment_rows: list[list[object]] = [[rollup.names.get(e.node, e.node), e.nr, e.text or e.item, e.comment] for e in result.comments]
+    _table(ws, row, ["Från", "Nr", "Gäller", "Kommentar"], comment_rows or [["–", "", "", "Inga kommentarer"]], [22, 5, 40, 70])
+    ws.freeze_panes = "A5"
+    s.print_setup(ws)
+
+
+def _entry_value(e: Entry) -> str:
+    if e.value is None:
+        return e.comment or "–"
+    if e.denominator is not None:
+        return f"{e.value:g}/{e.denominator:g}"
+    return f"{e.value:g}"
+
+
+def _data_sheet(ws: Worksheet, rollup: Rollup, stamp: dict[str, str]) -> None:
+    for col, key in enumerate(c.DATA_COLUMNS, start=1):
+        s.put(ws, 1, col, key, font=s.BOLD)
+    for row, e in enumerate(rollup.entries, start=2):
+        values: list[object] = [e.node, rollup.names.get(e.node, ""), "", e.area, e.item, e.kind, e.nr, e.text, e.period, e.status, e.value, e.denominator, e.comment, e.file, e.sheet, e.cell, stamp.get(e.node, "")]
+        for col, value in enumerate(values, start=1):
+            if value is not None and value != "":
+                s.put(ws, row, col, value)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{ws.cell(row=1, column=len(c.DATA_COLUMNS)).column_letter}{max(len(rollup.entries) + 1, 2)}"
+
+
+def write_rollup(rollup: Rollup, path: Path, *, stamps: dict[str, str] | None = None) -> Path:
+    """Write the roll-up workbook atomically."""
+    from hpdocs.workbook.write import WorkbookSpec, _identity_sheet
+
+    wb = Workbook()
+    overview = wb.active
+    assert overview is not None
+    overview.title = c.OVERVIEW_SHEET
+    _overview(overview, rollup)
+    _identity_sheet(wb, WorkbookSpec(rollup.plan, rollup.scope, rollup.year), c.KIND_ROLLUP)
+    taken = {c.OVERVIEW_SHEET, c.IDENTITY_SHEET, c.DATA_SHEET}
+    for result in rollup.areas:
+        _area_sheet(wb.create_sheet(c.safe_sheet_title(result.area.sheet_title, taken)), rollup, result)
+    _data_sheet(wb.create_sheet(c.DATA_SHEET), rollup, stamps or {})
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    wb.close()
+    return path
+
+
+__all__ = ["NOT_ASSESSED", "status_fill", "write_rollup"]
