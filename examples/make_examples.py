@@ -193,7 +193,7 @@ def build_project(folder: Path, *, name: str, plan_name: str, nodes: list[Node],
 
 
 REGION = [
-    Node("R1", "Region Exempel", "bolag", "", "Chefläkare Sven Ort", ""),
+    Node("R1", "Exempelregionen", "bolag", "", "Chefläkare Sven Ort", ""),
     Node("F1", "Närsjukvårdsförvaltningen", "vo", "R1", "Lisa Moberg", ""),
     Node("F1E1", "Vårdcentralen Hamnen", "enhet", "F1", "Omar Ali", ""),
     Node("F1E2", "Vårdcentralen Skogen", "enhet", "F1", "Britt Ek", ""),

@@ -46,9 +46,18 @@ MACRO_SUFFIXES = {".xlsm", ".xltm", ".xlam"}
 _WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".xltx", ".xltm"}
 _ENTRY_BYTES = 512  # a generous size for one central-directory entry
 _ZIP_ERRORS = (
-    zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError,
-    RuntimeError, ValueError, OverflowError, OSError, struct.error,
-)  # fmt: skip
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OverflowError,
+    OSError,
+    struct.error,
+    LookupError,
+)  # fmt: skip  (zipfile raises all of these on damaged files)
 # Lower-cased UTF-16LE names of OLE2 directory entries -> what they tell.
 _OLE_MARKERS = {
     name.encode("utf-16-le"): tag
@@ -159,7 +168,7 @@ def _inspect_zip(path: Path, name: str, limits: Limits) -> list[Problem]:
     detail = "zip-strukturen är trasig eller ofullständig"
     try:
         with zipfile.ZipFile(path) as zf:
-            infos = [info for info in zf.infolist() if not info.is_dir()]
+            infos = [info for info in zf.infolist() if not info.filename.endswith("/")]
             if bomb := _bomb_details(infos, limits):
                 return [_problem("fil-zipbomb", name, details="; ".join(bomb))]
             kind, desc = _zip_kind(zf)
@@ -307,9 +316,10 @@ def _zip_kind(zf: zipfile.ZipFile) -> tuple[str, str]:
     infos = zf.infolist()
     if any(info.flag_bits & 0x1 for info in infos):
         return "encrypted", ""
-    names = {info.filename.lower() for info in infos}
-    if "mimetype" in names:
-        with zf.open("mimetype") as member:
+    by_name = {info.filename.lower(): info for info in infos}
+    names = by_name.keys()
+    if "mimetype" in by_name:
+        with zf.open(by_name["mimetype"]) as member:
             if member.read(128).strip().startswith(ODS_MIMETYPE):
                 return "ods", ""
         return "unknown", "ett OpenDocument-dokument som inte är ett kalkylark"

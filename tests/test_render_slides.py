@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu
 
 from hpdocs.consolidate import Rollup, consolidate
@@ -378,7 +379,7 @@ def test_long_comments_are_cut_and_continue_on_next_slide(
 
 def test_long_plan_texts_and_many_units_do_not_overflow(plan: Plan, tmp_path: Path) -> None:
     org = make_org({"Ett verksamhetsområde med ett mycket långt namn för att pröva rubrikerna": 30})
-    entries = make_entries(plan, org, comment="Kort.\n" * 30)
+    entries = make_entries(plan, org, comment="Kort.\nTvå rader.")
     missing = [n.id for n in org.units[:20]]
     rollup = vo_rollup(
         plan, org, entries, submitted=[n.id for n in org.scope("VO1") if n.id not in missing]
@@ -457,6 +458,21 @@ def test_restyled_template_with_sample_slides_is_emptied_first(
         vo_rollup(plan, org, make_entries(plan, org)), tmp_path / "vo.pptx", template=own
     )
     assert "Exempelbild" not in deck_text(out)
+
+
+def test_a_wider_theme_font_gets_taller_rows(plan: Plan, org: Organisation, tmp_path: Path) -> None:
+    prs = Presentation(str(TEMPLATE))
+    theme = prs.slide_master.part.part_related_by(RT.THEME)
+    theme._blob = theme.blob.replace(b'typeface="Arial"', b'typeface="Verdana"')
+    wide = tmp_path / "verdana.pptx"
+    prs.save(str(wide))
+    rollup = vo_rollup(plan, org, make_entries(plan, org))
+    heights = []
+    for template in (TEMPLATE, wide):
+        out = render_slides(rollup, tmp_path / f"{template.stem}-deck.pptx", template=template)
+        heights.append(sum(row.height for table in status_tables(out) for row in table.rows))
+    assert heights[1] > heights[0]
+    assert sl.font_scale("Verdana") > sl.font_scale("Arial") == 1.0
 
 
 def test_layout_helpers() -> None:

@@ -22,53 +22,23 @@ from hpdocs.consolidate import ActivityResult, AreaResult, MeasureResult, Rollup
 from hpdocs.plan import LEVEL_KEYS, Area, AreaKind, FollowUp, LevelRow, Plan, Rhythm
 from hpdocs.workbook.read import KIND_ACTIVITY, KIND_MEASURE, KIND_OWN, KIND_STATUS, Entry
 
-PSB_KEYS: frozenset[str] = frozenset(
-    {
-        "organisation",
-        "title",
-        "scope",
-        "scope_level",
-        "manager",
-        "period",
-        "period_id",
-        "year",
-        "plan_title",
-        "plan_subtitle",
-        "generated",
-        "completeness",
-        "areas",
-        "groups",
-        "statuses",
-    }
+# The top-level names of each context, for the template check (kept in step by a test).
+# fmt: off
+PSB_KEYS: frozenset[str] = frozenset({
+    "organisation", "title", "scope", "scope_level", "manager", "period", "period_id", "year",
+    "plan_title", "plan_subtitle", "generated", "completeness", "areas", "groups", "statuses",
+})
+BOARD_KEYS: frozenset[str] = frozenset({
+    "organisation", "year", "title", "plan_title", "plan_subtitle", "arende", "decision",
+    "summary", "background", "goals", "has_regional", "regional", "groups", "areas",
+    "instructions", "followups", "with_status", "status_scope", "status_period", "status_rows",
+    "signer", "signer_name", "signer_title", "generated",
+})
+_MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
 )
-BOARD_KEYS: frozenset[str] = frozenset(
-    {
-        "organisation",
-        "year",
-        "title",
-        "plan_title",
-        "plan_subtitle",
-        "arende",
-        "decision",
-        "summary",
-        "background",
-        "goals",
-        "has_regional",
-        "regional",
-        "groups",
-        "areas",
-        "instructions",
-        "followups",
-        "with_status",
-        "status_scope",
-        "status_period",
-        "status_rows",
-        "signer",
-        "signer_name",
-        "signer_title",
-        "generated",
-    }
-)
+# fmt: on
 
 KIND_LABELS = {AreaKind.PREREQUISITE: "Grundläggande förutsättning", AreaKind.FOCUS: "Fokusområde"}
 GROUP_TITLES = {
@@ -77,15 +47,7 @@ GROUP_TITLES = {
 }
 NOT_REPORTED = "Ej rapporterad"
 SIGNER_TITLE = "Chefläkare"
-_RHYTHM_ORDER = (
-    Rhythm.MONTHLY,
-    Rhythm.QUARTERLY,
-    Rhythm.TERTIAL,
-    Rhythm.JULY_DECEMBER,
-    Rhythm.YEARLY,
-    Rhythm.ONCE,
-    Rhythm.ONGOING,
-)
+# Rhythm -> label, in calendar order for the follow-up table.
 _RHYTHM_LABELS = {
     Rhythm.MONTHLY: "Månadsvis",
     Rhythm.QUARTERLY: "Kvartalsvis",
@@ -95,20 +57,7 @@ _RHYTHM_LABELS = {
     Rhythm.ONCE: "Vid ett tillfälle",
     Rhythm.ONGOING: "Löpande",
 }
-_MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+_RHYTHM_ORDER = tuple(_RHYTHM_LABELS)
 _NUMBER_WORDS = ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio")
 # XML 1.0 cannot hold these; \a and \f would become paragraphs/page breaks in docxtpl.
 _ILLEGAL = re.compile("[\x00-\x08\x0c\x0e-\x1f\ufffe\uffff]")
@@ -239,10 +188,6 @@ def _short(value: str, words: int = 5) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
-def _numbered_label(word: str, number: str) -> str:
-    return f"{word} {number}" if number else word
-
-
 def _about(entry: Entry, plan_area: Area, levels: dict[str, str]) -> str:
     if entry.kind == KIND_STATUS:
         return "områdets status"
@@ -255,7 +200,8 @@ def _about(entry: Entry, plan_area: Area, levels: dict[str, str]) -> str:
                 return f"{label}, {levels[row.level].lower()}"
         for m in row.measures:
             if m.id == entry.item:
-                return f"{_numbered_label('mätning', m.number)}, {levels[row.level].lower()}"
+                label = f"mätning {m.number}" if m.number else "mätning"
+                return f"{label}, {levels[row.level].lower()}"
     return ""
 
 
@@ -267,6 +213,8 @@ def _psb_area(
     area = result.area
     own_row = area.row(scope.level)
     order = list(names)
+    c = rollup.completeness
+    level_of = {n.id: n.level for n in (*c.submitted, *c.missing, *c.rejected)}
     below: list[dict[str, Any]] = []
     for lvl in LEVEL_KEYS[LEVEL_KEYS.index(scope.level) + 1 :]:
         row = area.row(lvl)
@@ -276,7 +224,7 @@ def _psb_area(
         statuses = [
             (names.get(n, n), s)
             for n, s in result.node_statuses.items()
-            if n != scope.id and _level_of(rollup, n) == lvl
+            if n != scope.id and level_of.get(n) == lvl
         ]
         area_counts: dict[str, int] = {}
         for _, s in statuses:
@@ -335,17 +283,6 @@ def _psb_area(
             for e in comments
         ],
     }
-
-
-def _level_of(rollup: Rollup, node_id: str) -> str:
-    for node in (
-        *rollup.completeness.submitted,
-        *rollup.completeness.missing,
-        *rollup.completeness.rejected,
-    ):
-        if node.id == node_id:
-            return node.level
-    return ""
 
 
 def _completeness(rollup: Rollup) -> dict[str, Any]:

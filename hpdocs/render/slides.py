@@ -25,6 +25,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.exc import PackageNotFoundError
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml import parse_xml
+from pptx.oxml.ns import qn
 
 from hpdocs.atomic import atomic_path
 from hpdocs.consolidate import NOT_ASSESSED, AreaResult, MeasureResult, Rollup
@@ -462,7 +463,9 @@ class _Deck:
             badge.fill.solid()
             badge.fill.fore_color.rgb = RGBColor.from_string(fill)
             badge.line.color.rgb = RGBColor.from_string("404040")
-            badge.shadow.inherit = False
+            style = badge._element.find(qn("p:style"))  # the theme's shadow and white text
+            if style is not None:
+                badge._element.remove(style)
             badge.text_frame.word_wrap = True
             badge.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
             text = status.replace(f" {PROPOSED}", f"\n{PROPOSED}")

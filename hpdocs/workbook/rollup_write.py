@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hpdocs import __version__
@@ -33,8 +34,7 @@ def status_fill(plan: Plan, status: str) -> str | None:
 def _table(ws: Worksheet, row: int, headers: list[str], rows: list[list[object]], widths: list[float]) -> int:
     for col, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
         s.put(ws, row, col, title, font=s.HEADER_FONT, fill=s.HEADER_FILL, alignment=s.WRAP, border=s.BORDER)
-        letter = ws.cell(row=row, column=col).column_letter
-        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
+        ws.column_dimensions[get_column_letter(col)].width = width
     for values in rows:
         row += 1
         for col, value in enumerate(values, start=1):
@@ -80,32 +80,55 @@ def _overview(ws: Worksheet, rollup: Rollup) -> None:
     s.print_setup(ws)
 
 
-def _area_sheet(ws: Worksheet, rollup: Rollup, result: AreaResult) -> None:
+GRID = [16, 5, 58, 26, 48]  # every table on an area sheet shares this grid, so it prints on one page width
+
+
+def _item_texts(plan: Plan) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for area in plan.areas:
+        texts[area.id + c.STATUS_SUFFIX] = "Områdets samlade status"
+        for row in area.rows:
+            for item in (*row.activities, *row.measures):
+                texts[item.id] = item.text
+    return texts
+
+
+def _area_sheet(ws: Worksheet, rollup: Rollup, result: AreaResult, texts: dict[str, str]) -> None:
     plan = rollup.plan
+    names = rollup.names
     s.put(ws, 1, 1, result.area.title, font=s.TITLE_FONT)
     s.put(ws, 2, 1, f"Prioritering: {result.area.priority}", alignment=s.WRAP)
-    ws.merge_cells("A2:H2")
-    s.fit_row(ws, 2, {1: result.area.priority}, {1: 150})
-    s.put(ws, 3, 1, f"Status: {result.status}" + (" (förslag utifrån aktiviteterna)" if not result.own_status else ""), font=s.BOLD)
-    statuses = list(plan.statuses)
-    headers = ["Nivå", "Nr", "Aktivitet", *statuses, "Ej angivet", "Per enhet"]
+    ws.merge_cells("A2:E2")
+    s.fit_row(ws, 2, {1: result.area.priority}, {1: sum(GRID)})
+    own = f"{result.own_status} (egen bedömning)" if result.own_status else f"{result.proposed_status} (förslag utifrån aktiviteterna)"
+    s.put(ws, 3, 1, f"Status: {own}", font=s.BOLD)
+    ws.merge_cells("A3:C3")
+    color = status_fill(plan, result.status)
+    if color:
+        ws.cell(row=3, column=1).fill = s.PatternFill("solid", fgColor=color)
+    if result.own_comment:
+        s.put(ws, 4, 1, result.own_comment, alignment=s.WRAP)
+        ws.merge_cells("A4:E4")
+        s.fit_row(ws, 4, {1: result.own_comment}, {1: sum(GRID)})
     rows: list[list[object]] = []
     for act in result.activities:
+        summary = "\n".join(f"{st}: {n}" for st, n in act.counts.items())
         missing = sum(1 for v in act.statuses.values() if not v)
-        per_node = "\n".join(f"{rollup.names.get(n, n)}: {v or '–'}" for n, v in act.statuses.items())
-        rows.append([plan.level_name(act.level), act.number, act.text, *[act.counts.get(st, 0) for st in statuses], missing, per_node])
-    row = _table(ws, 5, headers, rows, [14, 5, 55, *[11] * len(statuses), 10, 40])
+        if missing:
+            summary += ("\n" if summary else "") + f"Ej angivet: {missing}"
+        per_node = "\n".join(f"{names.get(n, n)}: {v or '–'}" for n, v in act.statuses.items())
+        rows.append([plan.level_name(act.level), act.number, act.text, summary or "Inga inlämnade", per_node])
+    row = _table(ws, 6, ["Nivå", "Nr", "Aktivitet", "Status", "Per enhet"], rows, GRID)
     m_rows: list[list[object]] = []
     for m in result.measures:
-        target = f"{m.target:g} %" if m.target is not None else ""
-        values = "\n".join(f"{rollup.names.get(e.node, e.node)}: {_entry_value(e)}" for e in m.reporting)
-        m_rows.append([plan.level_name(m.level), m.measure.number, m.measure.text, m.display, target, len(m.reporting), values])
-    row = _table(ws, row, ["Nivå", "Nr", "Mätning", "Resultat", "Mål", "Rapporterade", "Per enhet"], m_rows, [14, 5, 55, 30, 8, 12, 40])
-    own_rows: list[list[object]] = [[rollup.names.get(e.node, e.node), e.text, e.status, e.comment] for e in result.own_activities]
-    row = _table(ws, row, ["Tillagd av", "Egen aktivitet", "Status", "Kommentar"], own_rows or [["–", "Inga egna aktiviteter", "", ""]], [22, 55, 16, 45])
-    comment_rows: list[list[object]] = [[rollup.names.get(e.node, e.node), e.nr, e.text or e.item, e.comment] for e in result.comments]
-    _table(ws, row, ["Från", "Nr", "Gäller", "Kommentar"], comment_rows or [["–", "", "", "Inga kommentarer"]], [22, 5, 40, 70])
-    ws.freeze_panes = "A5"
+        target = f"\nMål {m.target:g} %" if m.target is not None else ""
+        values = "\n".join(f"{names.get(e.node, e.node)}: {_entry_value(e)}" for e in m.reporting)
+        m_rows.append([plan.level_name(m.level), m.measure.number, m.measure.text, m.display + target, values])
+    row = _table(ws, row, ["Nivå", "Nr", "Mätning", "Resultat", "Per enhet"], m_rows or [["–", "", "Inga mätningar", "", ""]], GRID)
+    own_rows: list[list[object]] = [[names.get(e.node, e.node), e.nr, e.text, e.status, e.comment] for e in result.own_activities]
+    row = _table(ws, row, ["Tillagd av", "Nr", "Egen aktivitet", "Status", "Kommentar"], own_rows or [["–", "", "Inga egna aktiviteter", "", ""]], GRID)
+    comment_rows: list[list[object]] = [[names.get(e.node, e.node), e.nr, e.text or texts.get(e.item, e.item), e.status, e.comment] for e in result.comments]
+    _table(ws, row, ["Från", "Nr", "Gäller", "Status", "Kommentar"], comment_rows or [["–", "", "Inga kommentarer", "", ""]], GRID)
     s.print_setup(ws)
 
 
@@ -140,8 +163,9 @@ def write_rollup(rollup: Rollup, path: Path, *, stamps: dict[str, str] | None = 
     _overview(overview, rollup)
     _identity_sheet(wb, WorkbookSpec(rollup.plan, rollup.scope, rollup.year), c.KIND_ROLLUP)
     taken = {c.OVERVIEW_SHEET, c.IDENTITY_SHEET, c.DATA_SHEET}
+    texts = _item_texts(rollup.plan)
     for result in rollup.areas:
-        _area_sheet(wb.create_sheet(c.safe_sheet_title(result.area.sheet_title, taken)), rollup, result)
+        _area_sheet(wb.create_sheet(c.safe_sheet_title(result.area.sheet_title, taken)), rollup, result, texts)
     _data_sheet(wb.create_sheet(c.DATA_SHEET), rollup, stamps or {})
     with atomic_path(path) as tmp:
         wb.save(tmp)

@@ -196,7 +196,7 @@ def _header(ws: Worksheet, row: int) -> int:
     ws.row_dimensions[row].hidden = True
     for col, (_, title, _) in enumerate(c.AREA_COLUMNS, start=1):
         s.put(ws, row + 1, col, title if col > 1 else c.HEADER_MARKER, font=s.HEADER_FONT, fill=s.HEADER_FILL, alignment=s.WRAP, border=s.BORDER)
-    ws.row_dimensions[row + 1].height = 32
+    ws.row_dimensions[row + 1].height = 45
     return row + 2
 
 

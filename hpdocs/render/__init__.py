@@ -1,0 +1,1 @@
+"""Documents: Word (docxtpl) and PowerPoint (python-pptx)."""

@@ -1,0 +1,1 @@
+"""Excel in and out: the standard workbook, reading it back, roll-ups."""
