@@ -58,7 +58,7 @@ MISTAKES = "E12"  # Vårdcentralen Sjöstaden: typical mistakes
 LIBREOFFICE = "E32"  # Gruppbostaden Lärkan: re-saved by LibreOffice Calc
 TWICE = "E21"  # Äldreboendet Lindgården sent an early version and a newer one
 # How many periods each node has filled (stage of the year).
-STAGE = {"E13": 2, "E14": 2, "E33": 1, "E43": 2}
+STAGE = {"E13": 2, "E33": 1}
 
 COMMENTS = [
     "Genomgång på APT {month}. Alla närvarande tog del av materialet.",
@@ -203,9 +203,15 @@ REGION = [
 ]
 
 
+PROJECTS: dict[str, dict[str, object]] = {
+    "vardbolaget": {"name": "Omsorgsbolaget Exempel AB", "plan_name": "hp-2022", "nodes": COMPANY, "periods": ["Q1", "Q2", "Q3"]},
+    "region": {"name": "Exempelregionen", "plan_name": "region-2022-2024", "nodes": REGION, "periods": ["T1", "T2"]},
+}
+
+
 def main() -> None:
-    build_project(HERE / "vardbolaget", name="Omsorgsbolaget Exempel AB", plan_name="hp-2022", nodes=COMPANY, periods=["Q1", "Q2", "Q3"])
-    build_project(HERE / "region", name="Region Exempel", plan_name="region-2022-2024", nodes=REGION, periods=["T1", "T2"], config_extra='regional_plan = ""\n')
+    for folder, options in PROJECTS.items():
+        build_project(HERE / folder, **options)  # type: ignore[arg-type]
     print("Exemplen är skapade i", HERE)
 
 

@@ -222,7 +222,13 @@ def consolidate_cmd(projekt: Path, period: str | None) -> None:
     with ProjectLock(project.root, timeout=60):
         result = consolidate_project(project, period, progress=_progress)
     _print_consolidation(result)
-    sys.exit(EXIT_PROBLEMS if result.inbox.rejected else EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if _refused(result.inbox) else EXIT_OK)
+
+
+def _refused(inbox: Any) -> list[Any]:
+    """Every file that could not be used, also those whose unit cannot be told (a zip bomb, an
+    empty file): they are in no unit's list of rejected submissions but must never go unseen."""
+    return [read for read in inbox.reads if not read.report.ok]
 
 
 def _print_consolidation(result: Any) -> None:
@@ -230,11 +236,113 @@ def _print_consolidation(result: Any) -> None:
     click.echo(f"Period {result.year}-{result.period}: {len(comp.submitted)} av {comp.expected} har lämnat in.")
     if comp.missing:
         click.echo("Saknas: " + ", ".join(n.name for n in comp.missing))
-    for node_id, reads in sorted(result.inbox.rejected.items()):
-        for read in reads:
-            click.echo(f"Avvisad: {read.name} ({len(read.report.errors)} fel)")
-            for line in _problem_rows(read.report.errors):
-                click.echo(line)
+    for read in _refused(result.inbox):
+        click.echo(f"Avvisad: {read.name} ({len(read.report.errors)} fel)")
+        for line in _problem_rows(read.report.errors):
+            click.echo(line)
     for path in result.files:
         click.echo(f"Skrev {path}")
 
+
+
+def _print_outputs(outputs: list[Any], root: Path) -> None:
+    for output in outputs:
+        click.echo(f"  {output.path.relative_to(root) if output.path.is_relative_to(root) else output.path}")
+
+
+@cli.command()
+@project_argument
+@period_option
+@click.option("--typ", "kinds", multiple=True, type=click.Choice(["psb", "mum", "styrelse"]), help="Vilka dokument (flera går bra). Standard: alla tre.")
+@click.option("--vo", "business_area", default=None, help="Bara detta verksamhetsområde (id ur organisationsfilen).")
+@click.option("--pdf", is_flag=True, help="Gör även PDF med LibreOffice (måste vara installerat).")
+@handle_errors
+def documents(projekt: Path, period: str | None, kinds: tuple[str, ...], business_area: str | None, pdf: bool) -> None:
+    """Skapa PSB-kapitlet, november-MUM-bilderna och styrelsebeslutet.
+
+    \b
+    Exempel:
+      hpdocs documents min-plan --period 2022-Q3 --typ mum --vo VO1
+      hpdocs documents min-plan --pdf
+    """
+    from hpdocs.atomic import ProjectLock
+    from hpdocs.build import DOCUMENT_KINDS, generate_documents
+    from hpdocs.errors import UsageError
+    from hpdocs.pipeline import consolidate_project
+    from hpdocs.project import load_project
+
+    project = load_project(projekt)
+    if business_area is not None and business_area not in {n.id for n in project.organisation.business_areas}:
+        known = ", ".join(f"{n.id} ({n.name})" for n in project.organisation.business_areas)
+        raise UsageError(f'Okänt verksamhetsområde "{business_area}". Välj bland: {known}.')
+    with ProjectLock(project.root, timeout=60):
+        result = consolidate_project(project, period, progress=_progress)
+        outputs = generate_documents(project, result, kinds=kinds or DOCUMENT_KINDS, business_area=business_area, pdf=pdf, progress=_progress)
+    click.echo(f"Skapade {len(outputs)} dokument för {result.year}-{result.period}:")
+    _print_outputs(outputs, project.root)
+
+
+@cli.command()
+@project_argument
+@period_option
+@click.option("--pdf", is_flag=True, help="Gör även PDF av dokumenten med LibreOffice.")
+@handle_errors
+def build(projekt: Path, period: str | None, pdf: bool) -> None:
+    """Kör hela kedjan: kontrollera inkorgen, sammanställ, skapa alla dokument och en innehållsförteckning.
+
+    Resultatet hamnar i projektets utdata-mapp; öppna index.html där.
+    Slutkod 1 om någon arbetsbok avvisades (dokumenten skapas ändå).
+
+    \b
+    Exempel:
+      hpdocs build examples/vardbolaget
+      hpdocs build min-plan --period 2022-Q3 --pdf
+    """
+    from hpdocs.atomic import ProjectLock
+    from hpdocs.build import build_project
+    from hpdocs.project import load_project
+
+    project = load_project(projekt)
+    with ProjectLock(project.root, timeout=60):
+        result = build_project(project, period, pdf=pdf, progress=_progress)
+    _print_consolidation(result.consolidation)
+    click.echo(f"Dokument ({len(result.documents)}):")
+    _print_outputs(result.documents, project.root)
+    if result.index is not None:
+        click.echo(f"Öppna {result.index} för en översikt med länkar till allt som skapades.")
+    sys.exit(EXIT_PROBLEMS if _refused(result.consolidation.inbox) else EXIT_OK)
+
+
+@cli.command()
+@click.argument("mallar", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--projekt", "project_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Kontrollera projektets egna mallar (mappen mallar/).")
+@handle_errors
+def templates(mallar: tuple[Path, ...], project_dir: Path | None) -> None:
+    """Kontrollera Word- och PowerPoint-mallar innan något skapas.
+
+    Listar varje malls taggar och rapporterar krulliga citattecken, trasiga
+    taggar och variabler som data inte innehåller.
+
+    \b
+    Exempel:
+      hpdocs templates --projekt min-plan
+      hpdocs templates min-plan/mallar/word/psb-verksamhetschef.docx
+    """
+    from hpdocs.project import load_project
+    from hpdocs.render.check import check_template, check_templates, template_tags
+
+    if mallar:
+        results = {path: check_template(path) for path in mallar}
+    else:
+        folder = load_project(project_dir).templates if project_dir else None
+        results = check_templates(folder)
+    problems = 0
+    for path, found in results.items():
+        tags = template_tags(path)
+        click.echo(f"{path.name}: {len(tags)} taggar, {len(found)} problem")
+        for tag in tags:
+            click.echo(f"    {tag}")
+        for line in _problem_rows(found):
+            click.echo(line)
+        problems += len(found)
+    sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)

@@ -24,7 +24,7 @@ from hpdocs.workbook.rollup_write import write_rollup
 Progress = Callable[[str], None]
 
 
-def _quiet(_: str) -> None:
+def quiet(_: str) -> None:
     return None
 
 
@@ -91,7 +91,7 @@ def rollup_all(plan: Plan, org: Organisation, inbox: Inbox, period: str, year: i
     return {vo.id: one(vo) for vo in org.business_areas}, one(org.company)
 
 
-def consolidate_project(project: Project, period: str | None = None, *, progress: Progress = _quiet, inbox: Inbox | None = None) -> ConsolidateResult:
+def consolidate_project(project: Project, period: str | None = None, *, progress: Progress = quiet, inbox: Inbox | None = None) -> ConsolidateResult:
     plan, org, year = project.plan, project.organisation, project.year
     if inbox is None:
         progress(f"Läser arbetsböcker i {project.inbox}")

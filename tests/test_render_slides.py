@@ -176,6 +176,12 @@ def assert_no_overflow(path: Path) -> None:
     prs = Presentation(str(path))
     height = prs.slide_height
     for number, slide in enumerate(prs.slides, start=1):
+        frames = [s.text_frame for s in slide.shapes if s.has_text_frame]
+        frames += [
+            c.text_frame for s in slide.shapes if s.has_table for r in s.table.rows for c in r.cells
+        ]
+        sizes = [r.font.size.pt for f in frames for p in f.paragraphs for r in p.runs]
+        assert all(size >= 10 for size in sizes), f"bild {number}: text under 10 punkter"
         for shape in slide.shapes:
             assert shape.top + shape.height <= height, (
                 f"bild {number}: {shape.name} går utanför bilden"
@@ -436,6 +442,30 @@ def test_company_overview_matrix(plan: Plan, org: Organisation, tmp_path: Path) 
                 status_fill(plan, result.status)
             )
     assert_no_overflow(out)
+
+
+def test_matrix_with_many_business_areas_continues(plan: Plan, tmp_path: Path) -> None:
+    org = make_org({f"Verksamhetsområde nummer {i} med ett långt namn": 1 for i in range(1, 9)})
+    entries = make_entries(plan, org)
+    everyone = list(org.nodes)
+    rollups = [
+        consolidate(plan, org, vo.id, "Q4", 2022, entries, submitted=everyone)
+        for vo in org.business_areas
+    ]
+    company = consolidate(plan, org, "B", "Q4", 2022, entries, submitted=everyone)
+    out = render_company_overview(rollups, company, tmp_path / "bolag.pptx")
+    assert_no_overflow(out)
+    prs = Presentation(str(out))
+    matrices = [
+        s.table
+        for slide in prs.slides
+        for s in slide.shapes
+        if s.has_table and s.table.cell(0, 0).text == "Område"
+    ]
+    assert len(matrices) == 3  # 8 business areas and the company: 3 + 3 + 3 columns
+    headers = [c.text for m in matrices for c in list(m.rows[0].cells)[1:]]
+    assert len(headers) == len(rollups) + 1
+    assert "Status per verksamhetsområde (forts.)" in slide_titles(out)
 
 
 def test_template_errors_are_clear(plan: Plan, org: Organisation, tmp_path: Path) -> None:

@@ -402,6 +402,10 @@ def test_template_renders_twice(plan: Plan, tmp_path: Path) -> None:
         "{{ organisation.__class__ }}",
         "{{ 'x' * 100000000 }}",
         "{% set l = [] %}{{ l.append(1) }}",
+        "{{ organisation|safe }}",  # raw XML into the document
+        "{{ range(10**9)|list }}",
+        "{{ lipsum(10**6) }}",
+        "{{ 2**100000 }}",
     ],
 )
 def test_hostile_template_is_refused(hostile: str, tmp_path: Path) -> None:

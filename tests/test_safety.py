@@ -6,6 +6,7 @@ import io
 import struct
 import tracemalloc
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -194,18 +195,22 @@ def test_truncated_workbook(real_xlsx: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("compression", "flip"),
-    [(zipfile.ZIP_STORED, 0x01), (zipfile.ZIP_DEFLATED, 0xFF)],
+    ("compression", "flip", "error"),
+    [(zipfile.ZIP_STORED, 0x01, zipfile.BadZipFile), (zipfile.ZIP_DEFLATED, 0xFF, zlib.error)],
     ids=["bad-crc", "bad-deflate-data"],
 )
-def test_damaged_member(rezip: Callable[..., Path], compression: int, flip: int) -> None:
+def test_damaged_member(
+    rezip: Callable[..., Path], compression: int, flip: int, error: type[Exception]
+) -> None:
     path = rezip(compression=compression)
     with zipfile.ZipFile(path) as zf:
         info = zf.getinfo("xl/styles.xml")
     data = bytearray(path.read_bytes())
     start = info.header_offset + 30 + len(info.filename) + len(info.extra)
-    data[start + info.compress_size // 2] ^= flip
+    data[start + (info.compress_size // 2 if compression == zipfile.ZIP_STORED else 0)] ^= flip
     path.write_bytes(bytes(data))
+    with pytest.raises(error), zipfile.ZipFile(path) as zf:
+        zf.read(info)  # the damage this test is about
     problems = inspect_workbook(path)
     assert codes(problems) == [("fil-trasig", ERROR)]
     assert "delen xl/styles.xml går inte att packa upp" in problems[0].message
@@ -437,6 +442,14 @@ def test_ods_problems(tmp_path: Path) -> None:
     basic = '<?xml version="1.0"?><!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD" "m.dtd">'
     macros = make_ods(tmp_path / "c.ods", {"Basic/Standard/Module1.xml": basic + "<m/>"})
     assert codes(inspect_workbook(macros)) == [("fil-makron", WARNING)]
+
+
+def test_member_without_a_name(rezip: Callable[..., Path]) -> None:
+    """Found by fuzzing: zipfile's own is_dir() raises IndexError on an empty name."""
+    path = rezip()
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr(zipfile.ZipInfo(""), b"x")
+    assert codes(inspect_workbook(path)) == []
 
 
 @settings(

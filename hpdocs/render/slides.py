@@ -48,7 +48,7 @@ TABLE_HEADINGS = {
 PLURALS = {"enhet": "enheter", "verksamhetsområde": "verksamhetsområden"}
 BODY, SMALL, HEADING = 12.0, 11.0, 16.0  # font sizes in points; nothing is below 10
 COMMENT_LINES = 10  # longer comments are cut; the roll-up workbook has the full text
-MATRIX_COLUMNS = 6  # business areas per slide in the company matrix
+MATRIX_COLUMNS = 4  # at most this many business areas per slide in the company matrix
 BADGE_WIDTH, BADGE_HEIGHT = 210.0, 56.0
 
 TableSpec = Sequence[tuple[str, float]]  # column header, share of the content width
@@ -115,8 +115,9 @@ def render_company_overview(
     r = company_rollup
     deck.title_slide(_title(r), _subtitle(r, organisation_name))
     columns = [(b.scope.name, b) for b in rollups] + [(f"Hela {r.scope.name}", r)]
-    for start in range(0, len(columns), MATRIX_COLUMNS):
-        chunk = columns[start : start + MATRIX_COLUMNS]
+    per_slide = -(-len(columns) // -(-len(columns) // MATRIX_COLUMNS))  # balanced slides
+    for start in range(0, len(columns), per_slide):
+        chunk = columns[start : start + per_slide]
         first = 0.34 if len(chunk) > 2 else 0.5
         spec = [("Område", first)] + [(name, (1 - first) / len(chunk)) for name, _ in chunk]
         rows = [
@@ -124,7 +125,7 @@ def render_company_overview(
             for a in r.plan.areas
         ]
         table = deck.table(spec, rows, 16.0, fit_below=0.0, smallest=SMALL)
-        deck.section("Status per verksamhetsområde", [table])
+        deck.section("Status per verksamhetsområde" + (" (forts.)" if start else ""), [table])
     _status_sections(deck, r)
     for rollup in rollups if details else []:
         _business_area(deck, rollup, organisation_name)
@@ -361,11 +362,17 @@ class _Deck:
         """A table whose every cell fits on one slide (longer texts end in "…"). With
         `fit_below`, the largest size down to `smallest` at which the table and
         `fit_below` points under it fit on one slide."""
-        columns = [Column(header, self.width * share) for header, share in spec]
         cells = [[c if isinstance(c, Cell) else Cell(c) for c in row] for row in rows]
+        inner = [(self.width * share - 2 * sl.CELL_MARGIN_X) / self.scale for _, share in spec]
         while True:
-            inner = [(c.width - 2 * sl.CELL_MARGIN_X) / self.scale for c in columns]
-            lines = sl.fit_lines(self.available - 3 * sl.line_height(size) - 20, size)
+            headers = [
+                sl.truncate(h, w, size, 4, bold=True) for (h, _), w in zip(spec, inner, strict=True)
+            ]
+            columns = [
+                Column(h, self.width * share) for h, (_, share) in zip(headers, spec, strict=True)
+            ]
+            room = self.available - 4 * sl.line_height(size) - 60  # header, a heading above
+            lines = sl.fit_lines(room, size)
             fitted = [
                 [
                     Cell(sl.truncate(c.text, w, size, lines, bold=c.bold), c.fill, c.bold)
@@ -376,7 +383,7 @@ class _Deck:
             table = TableBlock(columns, fitted, size, self.scale)
             if fit_below is None or size <= smallest or table.height + fit_below <= self.available:
                 return table
-            size -= 2
+            size = max(smallest, size - 2)
 
     def text(self, text: str, size: float) -> FixedBlock:
         width = self.width / self.scale

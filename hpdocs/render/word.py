@@ -81,8 +81,15 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 
 def make_environment() -> jinja2.Environment:
-    """The Jinja environment every Word template is rendered (and checked) in."""
-    return _Sandbox(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    """The Jinja environment every Word template is rendered (and checked) in.
+
+    `safe` would let a template write raw XML (also from users' comments) and
+    `lipsum` can build endless text, so both are removed.
+    """
+    env = _Sandbox(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters.pop("safe", None)
+    env.globals.pop("lipsum", None)
+    return env
 
 
 def _template_lineno(exc: BaseException) -> int | None:
@@ -125,6 +132,8 @@ def _describe(exc: BaseException, template: Path) -> TemplateError:
         what, hint = f"okänt namn: {exc.message}", _HINT_UNDEFINED
     elif isinstance(exc, etree.XMLSyntaxError):
         what, hint = f"ogiltig XML efter rendering: {exc}", _HINT_XML
+    elif isinstance(exc, OverflowError | MemoryError | RecursionError):
+        what, hint = f"mallen bygger för mycket: {exc}", _HINT_SECURITY
     else:
         what, hint = f"{type(exc).__name__}: {exc}", _HINT_SYNTAX
     lineno = _template_lineno(exc)
@@ -170,7 +179,7 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> Path:
     doc = open_template(template)
     try:
         doc.render(context, jinja_env=make_environment(), autoescape=True)
-    except (jinja2.TemplateError, etree.XMLSyntaxError, ValueError, TypeError) as exc:
+    except Exception as exc:  # the template is user code: any failure is a template error
         raise _describe(exc, template) from exc
     out.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -1,0 +1,96 @@
+"""`hpdocs serve`: a small web page to hand in workbooks and fetch the documents.
+
+    from hpdocs.web import serve, set_coordinator_password
+    set_coordinator_password(Path("min-plan"), "ett långt lösenord")
+    serve(Path("min-plan"))                 # http://127.0.0.1:8000/
+
+Needs the optional dependencies `pip install "hpdocs[web]"` (Flask, waitress, argon2-cffi);
+this module imports them only when called, so the rest of hpdocs works without them.
+See docs/webb.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hpdocs.errors import UsageError
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from hpdocs.web.settings import WebSettings
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+_MISSING = 'Webbsidan behöver tilläggen för webben. Installera dem med: pip install "hpdocs[web]"'
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def create_app(project_dir: Path, *, settings: WebSettings | None = None) -> Flask:
+    """The WSGI application (Flask), for waitress or any other WSGI server."""
+    try:
+        from hpdocs.web.app import create_app as make
+    except ImportError as exc:
+        raise UsageError(f"{_MISSING} ({exc.name} saknas).") from exc
+    return make(Path(project_dir), settings=settings)
+
+
+def set_coordinator_password(project_dir: Path, password: str) -> None:
+    """Set (or change) the coordinator's password; every open coordinator session ends."""
+    try:
+        from hpdocs.project import load_project
+        from hpdocs.web.db import Database
+        from hpdocs.web.security import hash_password
+        from hpdocs.web.settings import load_settings
+    except ImportError as exc:
+        raise UsageError(f"{_MISSING} ({exc.name} saknas).") from exc
+    project = load_project(Path(project_dir))
+    Database(load_settings(project.root).database).set_password_hash(hash_password(password))
+
+
+def serve(
+    project_dir: Path,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    *,
+    threads: int = 8,
+    progress: Callable[[str], None] = _quiet,
+) -> None:
+    """Serve the project with waitress until interrupted (Ctrl+C)."""
+    app = create_app(project_dir)
+    try:
+        from waitress import create_server
+    except ImportError as exc:
+        raise UsageError(f"{_MISSING} ({exc.name} saknas).") from exc
+    ctx = app.extensions["hpdocs"]
+    settings = ctx.portal.settings
+    proxy = {
+        "trusted_proxy": settings.trusted_proxy or None,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port"},
+        "clear_untrusted_proxy_headers": True,
+    }
+    server = create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="hpdocs",
+        url_prefix=settings.url_prefix,
+        # Larger than Flask's limit, so that Flask answers with the Swedish page.
+        max_request_body_size=4 * app.config["MAX_CONTENT_LENGTH"],
+        **(proxy if settings.trusted_proxy else {"clear_untrusted_proxy_headers": True}),
+    )
+    progress(f"hpdocs: webbsidan för {ctx.portal.project.root} körs på http://{host}:{port}/ – avsluta med Ctrl+C.")
+    if ctx.portal.db.password() is None:
+        progress("Inget lösenord för samordnaren är satt ännu. Sätt det med: hpdocs serve PROJEKT --satt-losenord")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()

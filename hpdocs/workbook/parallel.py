@@ -1,0 +1,278 @@
+"""Read many workbooks across the machine's cores, with results identical to reading one by one.
+
+Reading is CPU-bound Python (calamine parses fast; converting and checking every cell does not),
+so threads do not help and processes do. Three things keep the processes cheap:
+
+* Workers never inherit this process's memory ("forkserver" where the platform has it, else
+  "spawn"; never plain "fork", unsafe with threads), so what runs on Linux is what runs on
+  Windows. Each worker receives the plan once, through the pool's initializer, never per file.
+* A worker sends back a compact tuple of plain strings and numbers (`pack`), not the
+  `WorkbookRead` object: pickling records with their dataclass machinery costs about as much as
+  a small workbook takes to read. The parent rebuilds the objects (`unpack`).
+* Small inputs are read in this process: starting workers costs more than it saves.
+
+The packed form is also what the incremental cache (hpdocs.cache) stores as JSON, so it holds
+only what the file's content decides: the display name is re-attached on the way back.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from hpdocs.errors import HpdocsError
+from hpdocs.plan import Plan
+from hpdocs.problems import Problem, Report, Severity
+from hpdocs.workbook import contract as c
+from hpdocs.workbook import read as _read
+from hpdocs.workbook.read import Entry, WorkbookRead
+
+Progress = Callable[[str], None]
+Packed = list[Any]  # JSON-compatible: see pack()
+
+# Fewer files than this are read here: starting workers costs ~0.3 s with "forkserver"
+# (Linux, macOS) and ~1 s with "spawn" (Windows), ~60 ms per workbook read.
+START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+MIN_PARALLEL = 8 if START_METHOD == "forkserver" else 24
+PROGRESS_EVERY = 2.0  # seconds between progress messages
+PACK_VERSION = 1
+
+_ENTRY_FIELDS = 14  # Entry's fields, in order
+_worker_plan: Plan | None = None
+_worker_index: dict[str, Any] | None = None
+
+
+def pack(read: WorkbookRead) -> Packed:
+    """What a read holds, as lists of str/float/None, without its path and name.
+
+    A `file` field equal to the workbook's own name is stored as None and re-attached by
+    `unpack`, so a renamed file with the same content reuses its cached read. Roll-ups are the
+    exception for entries: theirs name the original source files and are kept as they are.
+    """
+    name = read.name
+    own_files = read.kind != c.KIND_ROLLUP
+    entries = [
+        [
+            e.node,
+            e.area,
+            e.item,
+            e.kind,
+            e.period,
+            e.status,
+            e.value,
+            e.denominator,
+            e.text,
+            e.comment,
+            None if own_files and e.file == name else e.file,
+            e.sheet,
+            e.cell,
+            e.nr,
+        ]
+        for e in read.entries
+    ]
+    problems = [
+        [p.code, p.message, str(p.severity), None if p.file == name else p.file, p.sheet, p.cell]
+        for p in read.report.problems
+    ]
+    return [
+        PACK_VERSION,
+        read.kind,
+        read.identity,
+        read.areas_found,
+        entries,
+        problems,
+        None if read.report.file == name else read.report.file,
+    ]
+
+
+def unpack(data: Packed, path: Path, name: str | None = None) -> WorkbookRead:
+    """Rebuild the `WorkbookRead` that `pack` was given, for the file at `path`.
+
+    Raises ValueError when `data` is not something `pack` made (a damaged cache entry):
+    a wrong value must never slip into a result.
+    """
+    try:
+        version, kind, identity, areas, entries, problems, report_file = data
+    except (TypeError, ValueError) as exc:
+        raise ValueError("not a packed workbook read") from exc
+    if version != PACK_VERSION:
+        raise ValueError(f"packed format {version!r}")
+    name = name or path.name
+    read = WorkbookRead(
+        path=path,
+        name=name,
+        kind=_str(kind),
+        identity=_str_dict(identity),
+        areas_found=_str_dict(areas),
+    )
+    read.report = Report(file=name if report_file is None else _str(report_file))
+    read.entries = [_entry(e, name) for e in _list(entries)]
+    read.report.problems = [_problem(p, name) for p in _list(problems)]
+    return read
+
+
+def _entry(data: Any, name: str) -> Entry:
+    if not isinstance(data, list) or len(data) != _ENTRY_FIELDS:
+        raise ValueError("entry")
+    node, area, item, kind, period, status, value, den, text, comment, file, sheet, cell, nr = data
+    for part in (node, area, item, kind, period, status, text, comment, sheet, cell, nr):
+        _str(part)
+    return Entry(
+        node,
+        area,
+        item,
+        kind,
+        period,
+        status,
+        _number(value),
+        _number(den),
+        text,
+        comment,
+        name if file is None else _str(file),
+        sheet,
+        cell,
+        nr,
+    )
+
+
+def _problem(data: Any, name: str) -> Problem:
+    if not isinstance(data, list) or len(data) != 6:
+        raise ValueError("problem")
+    code, message, severity, file, sheet, cell = data
+    return Problem(
+        _str(code),
+        _str(message),
+        Severity(severity),
+        name if file is None else _str(file),
+        _str(sheet),
+        _str(cell),
+    )
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("text expected")
+    return value
+
+
+def _number(value: Any) -> float | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise ValueError("number expected")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError("list expected")
+    return value
+
+
+def _str_dict(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError("mapping expected")
+    return {_str(k): _str(v) for k, v in value.items()}
+
+
+def default_workers() -> int:
+    """The cores this process may use (not all the machine has, under a CPU limit)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def read_packed(
+    paths: Sequence[Path],
+    plan: Plan,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[Packed]:
+    """`pack(read_workbook(p))` for each path, in the order given."""
+    paths = list(paths)
+    count = min(workers or default_workers(), 61)  # 61: the most Windows allows
+    ticker = _Ticker(len(paths), progress)
+    if count <= 1 or len(paths) < MIN_PARALLEL:
+        return list(ticker.count(_serial(paths, plan)))
+    try:
+        context = multiprocessing.get_context(START_METHOD)
+        pool = ProcessPoolExecutor(
+            max_workers=min(count, len(paths)),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(plan,),
+        )
+    except (OSError, ImportError, NotImplementedError):  # no process support (some sandboxes)
+        return list(ticker.count(_serial(paths, plan)))
+    chunk = max(1, min(32, len(paths) // (count * 8)))
+    try:
+        with pool:
+            return list(ticker.count(pool.map(_read_one, [str(p) for p in paths], chunksize=chunk)))
+    except BrokenProcessPool as exc:
+        raise HpdocsError(
+            "En läsprocess avbröts oväntat (slut på minne?). Kör igen med färre arbetsböcker "
+            "i taget eller läs dem en i taget."
+        ) from exc
+
+
+def read_many(
+    paths: Sequence[Path],
+    plan: Plan,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[WorkbookRead]:
+    """Read every workbook, in parallel when it pays; equal to reading them one by one.
+
+    `workers=1` reads in this process; the default uses every core this process may use.
+    """
+    paths = list(paths)
+    if (workers or default_workers()) <= 1 or len(paths) < MIN_PARALLEL:
+        index = _read.plan_index(plan)
+        ticker = _Ticker(len(paths), progress)
+        return list(ticker.count(_read.read_workbook(p, plan, index=index) for p in paths))
+    packed = read_packed(paths, plan, workers=workers, progress=progress)
+    return [unpack(data, path) for data, path in zip(packed, paths, strict=True)]
+
+
+def _serial(paths: list[Path], plan: Plan) -> Iterator[Packed]:
+    index = _read.plan_index(plan)
+    for path in paths:
+        yield pack(_read.read_workbook(path, plan, index=index))
+
+
+def _init_worker(plan: Plan) -> None:
+    global _worker_plan, _worker_index
+    _worker_plan = plan
+    _worker_index = _read.plan_index(plan)
+
+
+def _read_one(path: str) -> Packed:
+    assert _worker_plan is not None
+    return pack(_read.read_workbook(Path(path), _worker_plan, index=_worker_index))
+
+
+class _Ticker:
+    """Progress for long reads: a message every few seconds, none for quick ones."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.progress = total, progress
+        self.start = self.last = time.monotonic()
+
+    def count(self, items: Iterator[Any] | Any) -> Iterator[Any]:
+        for done, item in enumerate(items, start=1):
+            now = time.monotonic()
+            if self.progress and now - self.last >= PROGRESS_EVERY and done < self.total:
+                self.last = now
+                self.progress(f"Läst {done} av {self.total} arbetsböcker …")
+            yield item
+        if self.progress and self.last != self.start:
+            self.progress(
+                f"Läst {self.total} arbetsböcker på {time.monotonic() - self.start:.0f} s."
+            )
