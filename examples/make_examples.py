@@ -71,15 +71,37 @@ COMMENTS = [
     "Introduktion i Händelsevis ingår nu i introduktionen för nyanställda.",
 ]
 OWN_ACTIVITIES = [
-    ("Inför ”säkerhetsronder” varannan vecka med fokus på fall och trycksår", "Pågår enligt plan", "Tre ronder genomförda; fallrisk på nattetid identifierad."),
-    ("Daglig avstämning (tavelmöte) om risker inför helgen", "Klar", "Tavelmöte varje fredag 10.00 sedan mars."),
+    (
+        "Inför ”säkerhetsronder” varannan vecka med fokus på fall och trycksår",
+        "Pågår enligt plan",
+        "Tre ronder genomförda; fallrisk på nattetid identifierad.",
+    ),
+    (
+        "Daglig avstämning (tavelmöte) om risker inför helgen",
+        "Klar",
+        "Tavelmöte varje fredag 10.00 sedan mars.",
+    ),
     ("Utbilda ombud för läkemedelshantering", "Påbörjad", "Två ombud anmälda till utbildning i oktober."),
-    ("Egen kontroll av hygienrutiner (observationer)", "Pågår enligt plan", "Följsamhet 86 % i senaste mätningen, mål 95 %."),
+    (
+        "Egen kontroll av hygienrutiner (observationer)",
+        "Pågår enligt plan",
+        "Följsamhet 86 % i senaste mätningen, mål 95 %.",
+    ),
 ]
-MONTHS = {"Q1": "mars", "Q2": "juni", "Q3": "september", "Q4": "december", "T1": "april", "T2": "augusti", "T3": "december"}
+MONTHS = {
+    "Q1": "mars",
+    "Q2": "juni",
+    "Q3": "september",
+    "Q4": "december",
+    "T1": "april",
+    "T2": "augusti",
+    "T3": "december",
+}
 
 
-def _values(plan: Plan, node: Node, periods: list[str], rng: random.Random, *, own: bool) -> tuple[dict[str, dict[str, object]], dict[str, list[dict[str, object]]]]:
+def _values(
+    plan: Plan, node: Node, periods: list[str], rng: random.Random, *, own: bool
+) -> tuple[dict[str, dict[str, object]], dict[str, list[dict[str, object]]]]:
     """What this node's manager writes: row id -> column key -> value, plus own activities."""
     values: dict[str, dict[str, object]] = {}
     own_rows: dict[str, list[dict[str, object]]] = {}
@@ -89,13 +111,27 @@ def _values(plan: Plan, node: Node, periods: list[str], rng: random.Random, *, o
         row = area.row(node.level)
         for step, period in enumerate(periods, start=1):
             if step == len(periods) or rng.random() < 0.5:
-                status = plan.area_statuses[0] if progress > 0.55 else plan.area_statuses[1] if progress > 0.2 else plan.area_statuses[2]
+                status = (
+                    plan.area_statuses[0]
+                    if progress > 0.55
+                    else plan.area_statuses[1]
+                    if progress > 0.2
+                    else plan.area_statuses[2]
+                )
                 entry: dict[str, object] = {"status": status}
                 if rng.random() < 0.5:
-                    entry["kommentar"] = "Samlad bedömning: " + ("arbetet går enligt plan." if progress > 0.55 else "vissa aktiviteter är försenade, åtgärdsplan finns.")
+                    entry["kommentar"] = "Samlad bedömning: " + (
+                        "arbetet går enligt plan."
+                        if progress > 0.55
+                        else "vissa aktiviteter är försenade, åtgärdsplan finns."
+                    )
                 values[c.row_id(area.id + c.STATUS_SUFFIX, period)] = entry
             for activity in row.activities if row else ():
-                statuses = ["Påbörjad", "Pågår enligt plan", "Klar"] if progress > 0.3 else ["Ej påbörjad", "Försenad", "Påbörjad"]
+                statuses = (
+                    ["Påbörjad", "Pågår enligt plan", "Klar"]
+                    if progress > 0.3
+                    else ["Ej påbörjad", "Försenad", "Påbörjad"]
+                )
                 entry = {"status": statuses[min(len(statuses) - 1, step - 1 + (progress > 0.8))]}
                 if rng.random() < 0.35:
                     entry["kommentar"] = rng.choice(COMMENTS).format(month=MONTHS[period], next="december")
@@ -105,7 +141,10 @@ def _values(plan: Plan, node: Node, periods: list[str], rng: random.Random, *, o
                     entry = {"varde": rng.randint(0, 6) + step}
                 elif m.kind is MeasureKind.SHARE:
                     den = size if node.level == "enhet" else rng.randint(3, 8)
-                    entry = {"varde": min(den, int(den * min(1.0, 0.3 + 0.2 * step + progress / 3))), "namnare": den}
+                    entry = {
+                        "varde": min(den, int(den * min(1.0, 0.3 + 0.2 * step + progress / 3))),
+                        "namnare": den,
+                    }
                 elif m.kind is MeasureKind.YESNO:
                     entry = {"varde": "Ja" if progress + 0.25 * step > 0.7 else "Nej"}
                 elif m.kind is MeasureKind.TARGET:
@@ -116,12 +155,15 @@ def _values(plan: Plan, node: Node, periods: list[str], rng: random.Random, *, o
         if own and rng.random() < 0.35:
             text, status, comment = rng.choice(OWN_ACTIVITIES)
             own_rows[area.id] = [
-                {"period": plan.period(p).label, "text": text, "status": status, "kommentar": comment} for p in periods[-2:]
+                {"period": plan.period(p).label, "text": text, "status": status, "kommentar": comment}
+                for p in periods[-2:]
             ]
     return values, own_rows
 
 
-def _fill(path: Path, plan: Plan, node: Node, periods: list[str], rng: random.Random, *, updated: str, own: bool) -> None:
+def _fill(
+    path: Path, plan: Plan, node: Node, periods: list[str], rng: random.Random, *, updated: str, own: bool
+) -> None:
     values, own_rows = _values(plan, node, periods, rng, own=own)
     identity = {"hpdocs.ifylldav": node.manager.split(" (")[0], "hpdocs.uppdaterad": updated}
     fill_workbook(path, values, own=own_rows, identity=identity)
@@ -139,7 +181,9 @@ def _make_mistakes(path: Path) -> None:
         },
     )
     wb = load_workbook(path)
-    next(ws for ws in wb.worksheets if ws["A1"].value == c.AREA_MARKER + "harochnu").title = "Säker vård (vår enhet)"
+    next(
+        ws for ws in wb.worksheets if ws["A1"].value == c.AREA_MARKER + "harochnu"
+    ).title = "Säker vård (vår enhet)"
     wb.save(path)
     wb.close()
 
@@ -151,13 +195,27 @@ def _resave_with_libreoffice(path: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         profile = Path(tmp, "profile").as_uri()
         subprocess.run(
-            [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", tmp, str(path)],
-            check=True, capture_output=True, timeout=180,
+            [
+                soffice,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "xlsx:Calc MS Excel 2007 XML",
+                "--outdir",
+                tmp,
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
         )
         shutil.move(Path(tmp, path.name), path)
 
 
-def build_project(folder: Path, *, name: str, plan_name: str, nodes: list[Node], periods: list[str], config_extra: str = "") -> None:
+def build_project(
+    folder: Path, *, name: str, plan_name: str, nodes: list[Node], periods: list[str], config_extra: str = ""
+) -> None:
     plan = load_plan(plan_name)
     if folder.exists():
         shutil.rmtree(folder)
@@ -185,7 +243,15 @@ def build_project(folder: Path, *, name: str, plan_name: str, nodes: list[Node],
                 shutil.copyfile(source, early)
                 _fill(early, plan, node, filled[:1], random.Random(1), updated="2022-04-02", own=False)
             shutil.copyfile(source, target)
-            _fill(target, plan, node, filled, rng, updated=f"2022-{3 * len(filled) + 1:02d}-0{1 + rng.randint(0, 8)}", own=node.level == "enhet")
+            _fill(
+                target,
+                plan,
+                node,
+                filled,
+                rng,
+                updated=f"2022-{3 * len(filled) + 1:02d}-0{1 + rng.randint(0, 8)}",
+                own=node.level == "enhet",
+            )
             if node.id == MISTAKES:
                 _make_mistakes(target)
             if node.id == LIBREOFFICE:
@@ -204,8 +270,18 @@ REGION = [
 
 
 PROJECTS: dict[str, dict[str, object]] = {
-    "vardbolaget": {"name": "Omsorgsbolaget Exempel AB", "plan_name": "hp-2022", "nodes": COMPANY, "periods": ["Q1", "Q2", "Q3"]},
-    "region": {"name": "Exempelregionen", "plan_name": "region-2022-2024", "nodes": REGION, "periods": ["T1", "T2"]},
+    "vardbolaget": {
+        "name": "Omsorgsbolaget Exempel AB",
+        "plan_name": "hp-2022",
+        "nodes": COMPANY,
+        "periods": ["Q1", "Q2", "Q3"],
+    },
+    "region": {
+        "name": "Exempelregionen",
+        "plan_name": "region-2022-2024",
+        "nodes": REGION,
+        "periods": ["T1", "T2"],
+    },
 }
 
 

@@ -16,7 +16,11 @@ from hpdocs.planfile import load_plan
 from hpdocs.project import Project
 
 DOCUMENT_KINDS = ("psb", "mum", "styrelse")
-KIND_TITLES = {"psb": "PSB-kapitel Verksamhetschef", "mum": "Statusbilder november-MUM", "styrelse": "Styrelsebeslut"}
+KIND_TITLES = {
+    "psb": "PSB-kapitel Verksamhetschef",
+    "mum": "Statusbilder november-MUM",
+    "styrelse": "Styrelsebeslut",
+}
 
 
 @dataclass
@@ -72,18 +76,36 @@ def generate_documents(
         name = rollup.scope.name
         if "psb" in wanted:
             path = outdir / safe_name(f"PSB Verksamhetschef – {name} {stamp}.docx")
-            add(render_psb(rollup, path, templates, organisation_name=project.name), f"{KIND_TITLES['psb']} – {name}")
+            add(
+                render_psb(rollup, path, templates, organisation_name=project.name),
+                f"{KIND_TITLES['psb']} – {name}",
+            )
         if "mum" in wanted:
             path = outdir / safe_name(f"Status HP november-MUM – {name} {stamp}.pptx")
             if rollup is result.company:
-                render_company_overview(list(result.business_areas.values()), rollup, path, template=_pptx_template(project), organisation_name=project.name)
+                render_company_overview(
+                    list(result.business_areas.values()),
+                    rollup,
+                    path,
+                    template=_pptx_template(project),
+                    organisation_name=project.name,
+                )
             else:
                 render_slides(rollup, path, template=_pptx_template(project), organisation_name=project.name)
             add(path, f"{KIND_TITLES['mum']} – {name}")
     if "styrelse" in wanted and business_area is None:
         regional = load_plan(project.regional_plan) if project.regional_plan else None
         path = outdir / safe_name(f"Styrelsebeslut – {plan.title} {year}.docx")
-        render_board(plan, path, organisation_name=project.name, year=year, rollups=result.company, signer=project.signer, regional_plan=regional, templates_dir=templates)
+        render_board(
+            plan,
+            path,
+            organisation_name=project.name,
+            year=year,
+            rollups=result.company,
+            signer=project.signer,
+            regional_plan=regional,
+            templates_dir=templates,
+        )
         add(path, KIND_TITLES["styrelse"])
     if pdf:
         from hpdocs.render.pdf import to_pdf
@@ -96,12 +118,16 @@ def generate_documents(
     return outputs
 
 
-def build_project(project: Project, period: str | None = None, *, pdf: bool = False, progress: Progress = quiet) -> BuildResult:
+def build_project(
+    project: Project, period: str | None = None, *, pdf: bool = False, progress: Progress = quiet
+) -> BuildResult:
     """Validate the inbox, consolidate, generate every document and write the index."""
     result = consolidate_project(project, period, progress=progress)
     build = BuildResult(result)
     build.outputs.extend(generate_documents(project, result, pdf=pdf, progress=progress))
     build.outputs.extend(Output(p, p.stem, "Sammanställningar") for p in result.files)
     build.outputs.extend(Output(p, p.stem, "Problemrapporter") for p in result.problem_reports)
-    build.index = write_index(project.output, f"{project.name} – {project.plan.title} {project.year}", result, build.outputs)
+    build.index = write_index(
+        project.output, f"{project.name} – {project.plan.title} {project.year}", result, build.outputs
+    )
     return build

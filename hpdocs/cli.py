@@ -42,11 +42,18 @@ def handle_errors(func: F) -> F:
 
 
 def project_argument(func: F) -> F:
-    return click.argument("projekt", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))(func)
+    return click.argument(
+        "projekt", required=False, default=".", type=click.Path(path_type=Path, file_okay=False)
+    )(func)
 
 
 def period_option(func: F) -> F:
-    return click.option("--period", "period", default=None, help="Uppföljningsperiod, t.ex. 2022-Q3 eller Q3 (standard: senaste perioden med inlämnade värden).")(func)
+    return click.option(
+        "--period",
+        "period",
+        default=None,
+        help="Uppföljningsperiod, t.ex. 2022-Q3 eller Q3 (standard: senaste perioden med inlämnade värden).",
+    )(func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,8 +75,13 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.argument("mapp", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--namn", required=True, help="Organisationens namn, t.ex. \"Vårdbolaget AB\".")
-@click.option("--plan", default="hp-2022", show_default=True, help="Inbyggd plan (hp-2022, region-2022-2024) eller sökväg till en planfil.")
+@click.option("--namn", required=True, help='Organisationens namn, t.ex. "Vårdbolaget AB".')
+@click.option(
+    "--plan",
+    default="hp-2022",
+    show_default=True,
+    help="Inbyggd plan (hp-2022, region-2022-2024) eller sökväg till en planfil.",
+)
 @click.option("--ar", "year", type=int, default=None, help="Verksamhetsår (standard: planens år).")
 @handle_errors
 def init(mapp: Path, namn: str, plan: str, year: int | None) -> None:
@@ -108,7 +120,13 @@ def organisation(fil: Path, plan: str) -> None:
 
 @cli.command()
 @project_argument
-@click.option("--ut", "outdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Mapp för arbetsböckerna (standard: utdata/arbetsbocker).")
+@click.option(
+    "--ut",
+    "outdir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Mapp för arbetsböckerna (standard: utdata/arbetsbocker).",
+)
 @handle_errors
 def workbooks(projekt: Path, outdir: Path | None) -> None:
     """Skapa en ifyllnadsklar arbetsbok per enhet, verksamhetsområde och för bolaget.
@@ -136,12 +154,35 @@ def _problem_rows(problems: list[Problem]) -> list[str]:
 
 @cli.command()
 @click.argument("filer", nargs=-1, type=click.Path(path_type=Path, exists=True))
-@click.option("--projekt", "project_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Projektmapp (plan, organisation, år). Standard: aktuell mapp om den är ett projekt.")
-@click.option("--plan", "plan_source", default=None, help="Plan att kontrollera mot när ingen projektmapp finns (t.ex. hp-2022).")
+@click.option(
+    "--projekt",
+    "project_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Projektmapp (plan, organisation, år). Standard: aktuell mapp om den är ett projekt.",
+)
+@click.option(
+    "--plan",
+    "plan_source",
+    default=None,
+    help="Plan att kontrollera mot när ingen projektmapp finns (t.ex. hp-2022).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON (för program).")
-@click.option("--rapport", "report_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Skriv en Excel-rapport per arbetsbok med problem till denna mapp.")
+@click.option(
+    "--rapport",
+    "report_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Skriv en Excel-rapport per arbetsbok med problem till denna mapp.",
+)
 @handle_errors
-def validate(filer: tuple[Path, ...], project_dir: Path | None, plan_source: str | None, as_json: bool, report_dir: Path | None) -> None:
+def validate(
+    filer: tuple[Path, ...],
+    project_dir: Path | None,
+    plan_source: str | None,
+    as_json: bool,
+    report_dir: Path | None,
+) -> None:
     """Kontrollera inlämnade arbetsböcker och visa alla problem på en gång.
 
     Varje problem anges med fil, blad och cell och vad som ska göras.
@@ -170,7 +211,9 @@ def validate(filer: tuple[Path, ...], project_dir: Path | None, plan_source: str
     paths = list(filer) or ([project.inbox] if project else [])
     if not paths:
         raise click.UsageError("Ange filer eller mappar att kontrollera.")
-    inbox = validate_paths(paths, plan, project.organisation if project else None, project.year if project else None)
+    inbox = validate_paths(
+        paths, plan, project.organisation if project else None, project.year if project else None
+    )
     if report_dir is not None:
         report_dir.mkdir(parents=True, exist_ok=True)
         for read in inbox.reads:
@@ -180,7 +223,13 @@ def validate(filer: tuple[Path, ...], project_dir: Path | None, plan_source: str
     if as_json:
         data = {
             "filer": [
-                {"fil": r.name, "nod": r.node_id, "typ": r.kind, "godkand": r.report.ok, "problem": [p.to_dict() for p in r.report]}
+                {
+                    "fil": r.name,
+                    "nod": r.node_id,
+                    "typ": r.kind,
+                    "godkand": r.report.ok,
+                    "problem": [p.to_dict() for p in r.report],
+                }
                 for r in inbox.reads
             ],
             "anmarkningar": [p.to_dict() for p in inbox.notes],
@@ -191,12 +240,16 @@ def validate(filer: tuple[Path, ...], project_dir: Path | None, plan_source: str
     else:
         for read in inbox.reads:
             verdict = "godkänd" if read.report.ok else "AVVISAD"
-            click.echo(f"{read.name}: {verdict} ({len(read.report.errors)} fel, {len(read.report.warnings)} varningar)")
+            click.echo(
+                f"{read.name}: {verdict} ({len(read.report.errors)} fel, {len(read.report.warnings)} varningar)"
+            )
             for line in _problem_rows(read.report.problems):
                 click.echo(line)
         for line in _problem_rows(inbox.notes):
             click.echo(line)
-        click.echo(f"\n{len(inbox.reads)} arbetsböcker kontrollerade, {sum(1 for r in inbox.reads if not r.report.ok)} avvisade, {len(problems)} problem.")
+        click.echo(
+            f"\n{len(inbox.reads)} arbetsböcker kontrollerade, {sum(1 for r in inbox.reads if not r.report.ok)} avvisade, {len(problems)} problem."
+        )
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
 
 
@@ -233,7 +286,9 @@ def _refused(inbox: Any) -> list[Any]:
 
 def _print_consolidation(result: Any) -> None:
     comp = result.company.completeness
-    click.echo(f"Period {result.year}-{result.period}: {len(comp.submitted)} av {comp.expected} har lämnat in.")
+    click.echo(
+        f"Period {result.year}-{result.period}: {len(comp.submitted)} av {comp.expected} har lämnat in."
+    )
     if comp.missing:
         click.echo("Saknas: " + ", ".join(n.name for n in comp.missing))
     for read in _refused(result.inbox):
@@ -244,7 +299,6 @@ def _print_consolidation(result: Any) -> None:
         click.echo(f"Skrev {path}")
 
 
-
 def _print_outputs(outputs: list[Any], root: Path) -> None:
     for output in outputs:
         click.echo(f"  {output.path.relative_to(root) if output.path.is_relative_to(root) else output.path}")
@@ -253,11 +307,21 @@ def _print_outputs(outputs: list[Any], root: Path) -> None:
 @cli.command()
 @project_argument
 @period_option
-@click.option("--typ", "kinds", multiple=True, type=click.Choice(["psb", "mum", "styrelse"]), help="Vilka dokument (flera går bra). Standard: alla tre.")
-@click.option("--vo", "business_area", default=None, help="Bara detta verksamhetsområde (id ur organisationsfilen).")
+@click.option(
+    "--typ",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["psb", "mum", "styrelse"]),
+    help="Vilka dokument (flera går bra). Standard: alla tre.",
+)
+@click.option(
+    "--vo", "business_area", default=None, help="Bara detta verksamhetsområde (id ur organisationsfilen)."
+)
 @click.option("--pdf", is_flag=True, help="Gör även PDF med LibreOffice (måste vara installerat).")
 @handle_errors
-def documents(projekt: Path, period: str | None, kinds: tuple[str, ...], business_area: str | None, pdf: bool) -> None:
+def documents(
+    projekt: Path, period: str | None, kinds: tuple[str, ...], business_area: str | None, pdf: bool
+) -> None:
     """Skapa PSB-kapitlet, november-MUM-bilderna och styrelsebeslutet.
 
     \b
@@ -277,7 +341,14 @@ def documents(projekt: Path, period: str | None, kinds: tuple[str, ...], busines
         raise UsageError(f'Okänt verksamhetsområde "{business_area}". Välj bland: {known}.')
     with ProjectLock(project.root, timeout=60):
         result = consolidate_project(project, period, progress=_progress)
-        outputs = generate_documents(project, result, kinds=kinds or DOCUMENT_KINDS, business_area=business_area, pdf=pdf, progress=_progress)
+        outputs = generate_documents(
+            project,
+            result,
+            kinds=kinds or DOCUMENT_KINDS,
+            business_area=business_area,
+            pdf=pdf,
+            progress=_progress,
+        )
     click.echo(f"Skapade {len(outputs)} dokument för {result.year}-{result.period}:")
     _print_outputs(outputs, project.root)
 
@@ -315,7 +386,13 @@ def build(projekt: Path, period: str | None, pdf: bool) -> None:
 
 @cli.command()
 @click.argument("mallar", nargs=-1, type=click.Path(path_type=Path, exists=True))
-@click.option("--projekt", "project_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Kontrollera projektets egna mallar (mappen mallar/).")
+@click.option(
+    "--projekt",
+    "project_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Kontrollera projektets egna mallar (mappen mallar/).",
+)
 @handle_errors
 def templates(mallar: tuple[Path, ...], project_dir: Path | None) -> None:
     """Kontrollera Word- och PowerPoint-mallar innan något skapas.

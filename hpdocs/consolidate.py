@@ -62,7 +62,11 @@ class MeasureResult:
             return f"Ja: {self.total:g} av {self.denominator:g} ({_pct(self.share)})"
         if kind is MeasureKind.TARGET:
             values = ", ".join(_pct(e.value or 0) for e in self.reporting)
-            goal = f" – {self.meeting_target} av {len(self.reporting)} når målet {self.target:g} %" if self.target is not None else ""
+            goal = (
+                f" – {self.meeting_target} av {len(self.reporting)} når målet {self.target:g} %"
+                if self.target is not None
+                else ""
+            )
             return f"{values}{goal}"
         return f"{len(self.reporting)} kommentarer"
 
@@ -139,7 +143,9 @@ def propose_status(plan: Plan, statuses: Iterable[str]) -> str:
 
 
 def _aggregate(measure: Measure, level: str, period: str, entries: list[Entry], year: int) -> MeasureResult:
-    reporting = tuple(e for e in entries if e.value is not None or (measure.kind is MeasureKind.TEXT and e.comment))
+    reporting = tuple(
+        e for e in entries if e.value is not None or (measure.kind is MeasureKind.TEXT and e.comment)
+    )
     kind = measure.kind
     target = measure.targets.get(year)
     if not reporting or kind is MeasureKind.TEXT:
@@ -153,7 +159,9 @@ def _aggregate(measure: Measure, level: str, period: str, entries: list[Entry], 
         return MeasureResult(measure, level, period, reporting, num, den, 100 * num / den if den else None)
     if kind is MeasureKind.YESNO:
         yes = sum(1 for v in values if v >= 0.5)
-        return MeasureResult(measure, level, period, reporting, float(yes), float(len(values)), 100 * yes / len(values))
+        return MeasureResult(
+            measure, level, period, reporting, float(yes), float(len(values)), 100 * yes / len(values)
+        )
     meeting = sum(1 for v in values if target is not None and v >= target)
     return MeasureResult(measure, level, period, reporting, target=target, meeting_target=meeting)
 
@@ -209,7 +217,18 @@ def consolidate(
                 counts = Counter(s for s in statuses.values() if s)
                 comments = tuple(e for e in got.values() if e.comment)
                 hist = {p: dict(c) for p, c in sorted(history.get(activity.id, {}).items())}
-                activity_results.append(ActivityResult(activity.id, lvl, activity.number, activity.text, statuses, dict(counts), comments, hist))
+                activity_results.append(
+                    ActivityResult(
+                        activity.id,
+                        lvl,
+                        activity.number,
+                        activity.text,
+                        statuses,
+                        dict(counts),
+                        comments,
+                        hist,
+                    )
+                )
             for measure in row.measures:
                 measure_results.append(_aggregate(measure, lvl, period, by_item.get(measure.id, []), year))
         status_entries = {e.node: e for e in by_item.get(area.id + ".status", [])}
@@ -217,7 +236,13 @@ def consolidate(
         own_activities = tuple(e for e in now if e.area == area.id and e.kind == KIND_OWN)
         activity_statuses = [s for a in activity_results for s in a.statuses.values()]
         activity_statuses += [e.status for e in own_activities]
-        comments = tuple(e for e in now if e.area == area.id and e.comment and e.kind in (KIND_ACTIVITY, KIND_MEASURE, KIND_STATUS, KIND_OWN))
+        comments = tuple(
+            e
+            for e in now
+            if e.area == area.id
+            and e.comment
+            and e.kind in (KIND_ACTIVITY, KIND_MEASURE, KIND_STATUS, KIND_OWN)
+        )
         areas.append(
             AreaResult(
                 area=area,

@@ -4,6 +4,9 @@ them into messages and exit codes. Problems in users' data are not exceptions
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 class HpdocsError(Exception):
     """Base class: the message is Swedish and meant for the user."""
@@ -20,9 +23,9 @@ class UsageError(HpdocsError):
 class PlanError(HpdocsError):
     """A plan file could not be loaded; carries every problem found."""
 
-    def __init__(self, message: str, problems: list[object] | None = None) -> None:
+    def __init__(self, message: str, problems: Sequence[Any] | None = None) -> None:
         super().__init__(message)
-        self.problems = problems or []
+        self.problems = list(problems or [])
 
 
 class OrganisationError(PlanError):

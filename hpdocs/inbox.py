@@ -50,8 +50,11 @@ def find_workbooks(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.extend(
-                p for p in sorted(path.iterdir())
-                if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", ".~lock", "."))
+                p
+                for p in sorted(path.iterdir())
+                if p.is_file()
+                and p.suffix.lower() in WORKBOOK_SUFFIXES
+                and not p.name.startswith(("~$", ".~lock", "."))
             )
         else:
             found.append(path)
@@ -68,20 +71,41 @@ def check_identity(read: WorkbookRead, plan: Plan, org: Organisation | None, yea
         report.add(Problem(code, message, severity, read.name, c.IDENTITY_SHEET))
 
     if ident.get("hpdocs.plan") != plan.id:
-        add("fel-plan", f'Arbetsboken är gjord för planen "{ident.get("hpdocs.plan")}", men projektet använder "{plan.id}". Be samordnaren om rätt arbetsbok.')
+        add(
+            "fel-plan",
+            f'Arbetsboken är gjord för planen "{ident.get("hpdocs.plan")}", men projektet använder "{plan.id}". Be samordnaren om rätt arbetsbok.',
+        )
     elif ident.get("hpdocs.planversion") != plan.version:
-        add("annan-planversion", f"Arbetsboken är gjord för planversion {ident.get('hpdocs.planversion')}, projektet har {plan.version}. Det som kan kopplas via id läses; det övriga rapporteras.", Severity.WARNING)
+        add(
+            "annan-planversion",
+            f"Arbetsboken är gjord för planversion {ident.get('hpdocs.planversion')}, projektet har {plan.version}. Det som kan kopplas via id läses; det övriga rapporteras.",
+            Severity.WARNING,
+        )
     if ident.get("hpdocs.mallversion") != c.TEMPLATE_VERSION:
-        add("annan-mallversion", f"Arbetsboken har mallversion {ident.get('hpdocs.mallversion')}, aktuell är {c.TEMPLATE_VERSION}. Den läses via id så långt det går.", Severity.WARNING)
+        add(
+            "annan-mallversion",
+            f"Arbetsboken har mallversion {ident.get('hpdocs.mallversion')}, aktuell är {c.TEMPLATE_VERSION}. Den läses via id så långt det går.",
+            Severity.WARNING,
+        )
     if year is not None and ident.get("hpdocs.ar") not in ("", str(year)):
-        add("fel-ar", f"Arbetsboken gäller år {ident.get('hpdocs.ar')}, projektet {year}. Använd årets arbetsbok.")
+        add(
+            "fel-ar",
+            f"Arbetsboken gäller år {ident.get('hpdocs.ar')}, projektet {year}. Använd årets arbetsbok.",
+        )
     if org is not None:
         node_id = read.node_id
         if node_id not in org.nodes:
-            add("okand-nod", f'Id "{node_id}" ({ident.get("hpdocs.nodnamn", "")}) finns inte i organisationen. Kontrollera organisationsfilen eller använd rätt arbetsbok.')
+            add(
+                "okand-nod",
+                f'Id "{node_id}" ({ident.get("hpdocs.nodnamn", "")}) finns inte i organisationen. Kontrollera organisationsfilen eller använd rätt arbetsbok.',
+            )
         else:
             for node in {e.node for e in read.entries} - set(org.nodes):
-                add("okand-nod", f'Sammanställningen innehåller id "{node}" som inte finns i organisationen; de värdena används inte.', Severity.WARNING)
+                add(
+                    "okand-nod",
+                    f'Sammanställningen innehåller id "{node}" som inte finns i organisationen; de värdena används inte.',
+                    Severity.WARNING,
+                )
 
 
 def collect(
@@ -127,7 +151,14 @@ def choose(reads: list[WorkbookRead]) -> Inbox:
         if len(candidates) > 1:
             used = usable[-1].name if usable else "ingen (alla har fel)"
             names = ", ".join(r.name for r in sorted(candidates, key=_sort_key))
-            inbox.notes.append(Problem("dubblett", f"{len(candidates)} arbetsböcker för samma enhet ({node_id}): {names}. Används: {used} (nyast enligt bladet Identitet).", Severity.WARNING, used if usable else ""))
+            inbox.notes.append(
+                Problem(
+                    "dubblett",
+                    f"{len(candidates)} arbetsböcker för samma enhet ({node_id}): {names}. Används: {used} (nyast enligt bladet Identitet).",
+                    Severity.WARNING,
+                    used if usable else "",
+                )
+            )
     for read in sorted((r for r in reads if r.kind == c.KIND_ROLLUP and r.report.ok), key=_sort_key):
         for node_id in sorted({e.node for e in read.entries}):
             if node_id not in inbox.chosen or inbox.chosen[node_id].kind == c.KIND_ROLLUP:

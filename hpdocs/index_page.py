@@ -49,16 +49,22 @@ def write_index(output_dir: Path, title: str, result: ConsolidateResult, outputs
         f"<p>{len(comp.submitted)} av {comp.expected} har lämnat in en användbar arbetsbok.</p>",
     ]
     if comp.missing:
-        parts.append("<p><strong>Saknas:</strong> " + ", ".join(escape(n.name) for n in comp.missing) + "</p>")
+        parts.append(
+            "<p><strong>Saknas:</strong> " + ", ".join(escape(n.name) for n in comp.missing) + "</p>"
+        )
     if rejected or with_warnings:
         parts.append("<table><tr><th>Fil</th><th>Resultat</th><th>Problem</th></tr>")
         for read in [*rejected, *with_warnings]:
-            verdict = '<span class="fel">Avvisad</span>' if not read.report.ok else '<span class="ok">Används</span>'
-            items = "".join(
+            verdict = (
+                '<span class="fel">Avvisad</span>'
+                if not read.report.ok
+                else '<span class="ok">Används</span>'
+            )
+            listed = "".join(
                 f"<li>{'Fel' if p.severity == Severity.ERROR else 'Varning'}: {escape(p.where)}: {escape(p.message)}</li>"
                 for p in read.report.problems
             )
-            parts.append(f"<tr><td>{escape(read.name)}</td><td>{verdict}</td><td><ul>{items}</ul></td></tr>")
+            parts.append(f"<tr><td>{escape(read.name)}</td><td>{verdict}</td><td><ul>{listed}</ul></td></tr>")
         parts.append("</table>")
     for note in inbox.notes:
         parts.append(f"<p>{escape(note.message)}</p>")
@@ -74,8 +80,13 @@ def write_index(output_dir: Path, title: str, result: ConsolidateResult, outputs
         "inlamnade": [n.name for n in comp.submitted],
         "saknas": [n.name for n in comp.missing],
         "avvisade": [{"fil": r.name, "problem": [p.to_dict() for p in r.report.problems]} for r in rejected],
-        "varningar": [{"fil": r.name, "problem": [p.to_dict() for p in r.report.warnings]} for r in with_warnings],
-        "utdata": [{"grupp": o.group, "titel": o.title, "fil": o.path.relative_to(output_dir).as_posix()} for o in outputs],
+        "varningar": [
+            {"fil": r.name, "problem": [p.to_dict() for p in r.report.warnings]} for r in with_warnings
+        ],
+        "utdata": [
+            {"grupp": o.group, "titel": o.title, "fil": o.path.relative_to(output_dir).as_posix()}
+            for o in outputs
+        ],
     }
     atomic_write_text(output_dir / "index.json", json.dumps(summary, ensure_ascii=False, indent=2))
     return index

@@ -11,6 +11,7 @@ import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -111,7 +112,7 @@ def _level_key(raw: str, level_names: dict[str, str]) -> str | None:
     return None
 
 
-def _rows_from_file(path: Path) -> tuple[str, list[list[object]]]:
+def _rows_from_file(path: Path) -> tuple[str, list[list[Any]]]:
     if path.suffix.lower() == ".csv":
         text = path.read_text(encoding="utf-8-sig")
         dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
@@ -142,9 +143,14 @@ def parse_rows(
     def problem(code: str, message: str, row: int = 0, col: int = 0) -> None:
         problems.append(Problem(code, message, file=file, sheet=sheet, cell=excel_cell(row, col)))
 
-    header_index = next((i for i, r in enumerate(rows) if any(normalise_header(clean_text(c)) == "id" for c in r)), None)
+    header_index = next(
+        (i for i, r in enumerate(rows) if any(normalise_header(clean_text(c)) == "id" for c in r)), None
+    )
     if header_index is None:
-        problem("org-rubrik-saknas", "Hittar ingen rubrikrad med kolumnen Id. Använd mallen från `hpdocs organisation`.")
+        problem(
+            "org-rubrik-saknas",
+            "Hittar ingen rubrikrad med kolumnen Id. Använd mallen från `hpdocs organisation`.",
+        )
         return None, problems
     columns: dict[str, int] = {}
     for col, cell in enumerate(rows[header_index]):
@@ -153,7 +159,9 @@ def parse_rows(
             columns[key] = col
     for key, title, _ in COLUMNS[:4]:
         if key not in columns:
-            problem("org-kolumn-saknas", f'Kolumnen "{title}" saknas. Lägg till den i rubrikraden.', header_index)
+            problem(
+                "org-kolumn-saknas", f'Kolumnen "{title}" saknas. Lägg till den i rubrikraden.', header_index
+            )
     if problems:
         return None, problems
 
@@ -174,20 +182,33 @@ def parse_rows(
             problem("org-id-saknas", "Raden saknar id. Ge varje enhet ett unikt id.", r, columns["id"])
             continue
         if node_id in nodes:
-            problem("org-dubblett-id", f'Id "{node_id}" finns redan på rad {positions[node_id] + 1}. Varje id måste vara unikt.', r, columns["id"])
+            problem(
+                "org-dubblett-id",
+                f'Id "{node_id}" finns redan på rad {positions[node_id] + 1}. Varje id måste vara unikt.',
+                r,
+                columns["id"],
+            )
             continue
         if level is None:
             allowed = ", ".join(names.get(k, DEFAULT_LEVEL_NAMES[k]) for k in LEVEL_KEYS)
-            problem("org-okand-niva", f'Okänd nivå "{level_raw}". Skriv en av: {allowed}.', r, columns["level"])
+            problem(
+                "org-okand-niva", f'Okänd nivå "{level_raw}". Skriv en av: {allowed}.', r, columns["level"]
+            )
             continue
         if not value("name"):
             problem("org-namn-saknas", f'"{node_id}" saknar namn.', r, columns["name"])
-        nodes[node_id] = Node(node_id, value("name") or node_id, level, value("parent"), value("manager"), value("email"))
+        nodes[node_id] = Node(
+            node_id, value("name") or node_id, level, value("parent"), value("manager"), value("email")
+        )
         positions[node_id] = r
 
     companies = [n for n in nodes.values() if n.level == "bolag"]
     if len(companies) != 1:
-        problem("org-bolag-antal", f"Organisationen ska ha exakt en rad på översta nivån, nu {len(companies)}.", header_index)
+        problem(
+            "org-bolag-antal",
+            f"Organisationen ska ha exakt en rad på översta nivån, nu {len(companies)}.",
+            header_index,
+        )
     expected_parent = {"vo": "bolag", "enhet": "vo"}
     for node in nodes.values():
         r = positions[node.id]
@@ -195,12 +216,27 @@ def parse_rows(
             continue
         parent = nodes.get(node.parent)
         if not node.parent:
-            problem("org-overordnad-saknas", f'"{node.name}" saknar överordnad. Ange id för dess {names.get(expected_parent[node.level], DEFAULT_LEVEL_NAMES[expected_parent[node.level]]).lower()}.', r, columns["parent"])
+            problem(
+                "org-overordnad-saknas",
+                f'"{node.name}" saknar överordnad. Ange id för dess {names.get(expected_parent[node.level], DEFAULT_LEVEL_NAMES[expected_parent[node.level]]).lower()}.',
+                r,
+                columns["parent"],
+            )
         elif parent is None:
-            problem("org-overordnad-okand", f'Överordnad "{node.parent}" för "{node.name}" finns inte i listan.', r, columns["parent"])
+            problem(
+                "org-overordnad-okand",
+                f'Överordnad "{node.parent}" för "{node.name}" finns inte i listan.',
+                r,
+                columns["parent"],
+            )
         elif parent.level != expected_parent[node.level]:
             want = names.get(expected_parent[node.level], DEFAULT_LEVEL_NAMES[expected_parent[node.level]])
-            problem("org-fel-overordnad", f'"{node.name}" ska ligga under en rad med nivån {want}, men "{parent.name}" har en annan nivå.', r, columns["parent"])
+            problem(
+                "org-fel-overordnad",
+                f'"{node.name}" ska ligga under en rad med nivån {want}, men "{parent.name}" har en annan nivå.',
+                r,
+                columns["parent"],
+            )
     if problems:
         return None, problems
     return Organisation(nodes, source=file), problems
@@ -217,11 +253,15 @@ def load_organisation(path: Path, *, level_names: dict[str, str] | None = None) 
     org, problems = parse_rows(rows, file=path.name, sheet=sheet, level_names=level_names)
     if org is None:
         lines = "\n".join(f"  {p}" for p in problems)
-        raise OrganisationError(f"Organisationsfilen {path.name} har {len(problems)} fel:\n{lines}", list(problems))
+        raise OrganisationError(
+            f"Organisationsfilen {path.name} har {len(problems)} fel:\n{lines}", list(problems)
+        )
     return org
 
 
-def write_organisation(path: Path, nodes: Iterable[Node] = (), *, level_names: dict[str, str] | None = None) -> None:
+def write_organisation(
+    path: Path, nodes: Iterable[Node] = (), *, level_names: dict[str, str] | None = None
+) -> None:
     """Write an organisation sheet: empty (a form to fill in) or with the given nodes."""
     names = {**DEFAULT_LEVEL_NAMES, **(level_names or {})}
     wb = Workbook()
@@ -243,7 +283,9 @@ def write_organisation(path: Path, nodes: Iterable[Node] = (), *, level_names: d
             ws.cell(row=r, column=col, value=val).number_format = "@"
     for r in range(2, max(len(rows) + 2, 200)):
         ws.cell(row=r, column=1).number_format = "@"  # ids keep leading zeros
-    levels = DataValidation(type="list", formula1='"' + ",".join(names[k] for k in LEVEL_KEYS) + '"', allow_blank=True)
+    levels = DataValidation(
+        type="list", formula1='"' + ",".join(names[k] for k in LEVEL_KEYS) + '"', allow_blank=True
+    )
     levels.error = "Välj nivå i listan."
     ws.add_data_validation(levels)
     levels.add("C2:C2000")

@@ -9,14 +9,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
+from hpdocs.cache import cached_reader
 from hpdocs.consolidate import Rollup, consolidate
 from hpdocs.errors import UsageError
 from hpdocs.inbox import Inbox, collect
 from hpdocs.org import Node, Organisation
 from hpdocs.plan import Plan
 from hpdocs.project import Project
+from hpdocs.workbook.parallel import read_many
 from hpdocs.workbook.problems_write import write_problem_report
 from hpdocs.workbook.read import Entry
 from hpdocs.workbook.rollup_write import write_rollup
@@ -80,7 +83,9 @@ def validate_paths(paths: list[Path], plan: Plan, org: Organisation | None, year
     return collect(paths, plan, org, year=year)
 
 
-def rollup_all(plan: Plan, org: Organisation, inbox: Inbox, period: str, year: int) -> tuple[dict[str, Rollup], Rollup]:
+def rollup_all(
+    plan: Plan, org: Organisation, inbox: Inbox, period: str, year: int
+) -> tuple[dict[str, Rollup], Rollup]:
     """A roll-up per business area and one for the company, from one inbox."""
     entries = inbox.entries
     submitted, rejected = inbox.submitted, set(inbox.rejected)
@@ -91,11 +96,24 @@ def rollup_all(plan: Plan, org: Organisation, inbox: Inbox, period: str, year: i
     return {vo.id: one(vo) for vo in org.business_areas}, one(org.company)
 
 
-def consolidate_project(project: Project, period: str | None = None, *, progress: Progress = quiet, inbox: Inbox | None = None) -> ConsolidateResult:
+def consolidate_project(
+    project: Project,
+    period: str | None = None,
+    *,
+    progress: Progress = quiet,
+    inbox: Inbox | None = None,
+    use_cache: bool = True,
+) -> ConsolidateResult:
+    """Read the inbox on all cores (unchanged workbooks from the project's cache unless
+    `use_cache` is False), roll up per business area and company, write the roll-ups."""
     plan, org, year = project.plan, project.organisation, project.year
     if inbox is None:
         progress(f"Läser arbetsböcker i {project.inbox}")
-        inbox = collect([project.inbox], plan, org, year=year)
+        if use_cache:
+            reader = cached_reader(project.cache_dir, plan, progress=progress)
+        else:
+            reader = partial(read_many, plan=plan, progress=progress)
+        inbox = collect([project.inbox], plan, org, year=year, reader=reader)
     chosen = resolve_period(plan, period, year) if period else default_period(plan, year, inbox.entries)
     areas, company = rollup_all(plan, org, inbox, chosen, year)
     result = ConsolidateResult(inbox, chosen, year, areas, company)
@@ -103,12 +121,16 @@ def consolidate_project(project: Project, period: str | None = None, *, progress
     outdir.mkdir(parents=True, exist_ok=True)
     stamps = {node: read.stamp for node, read in inbox.chosen.items()}
     for rollup in result.rollups:
-        name = safe_name(f"Sammanställning {plan.level_name(rollup.scope.level)} {rollup.scope.name} {year}-{chosen}.xlsx")
+        name = safe_name(
+            f"Sammanställning {plan.level_name(rollup.scope.level)} {rollup.scope.name} {year}-{chosen}.xlsx"
+        )
         progress(f"Skriver {name}")
         result.files.append(write_rollup(rollup, outdir / name, stamps=stamps))
     problem_dir = project.output / "problem"
     for read in inbox.reads:
         if len(read.report):
             problem_dir.mkdir(parents=True, exist_ok=True)
-            result.problem_reports.append(write_problem_report(read, problem_dir / safe_name(f"Problem – {Path(read.name).stem}.xlsx")))
+            result.problem_reports.append(
+                write_problem_report(read, problem_dir / safe_name(f"Problem – {Path(read.name).stem}.xlsx"))
+            )
     return result

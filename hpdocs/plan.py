@@ -190,7 +190,9 @@ class Plan:
         return f"{self.id}@{self.version}"
 
 
-def expected_periods(rhythm: Rhythm, periods: tuple[Period, ...], months: tuple[int, ...] = ()) -> tuple[str, ...]:
+def expected_periods(
+    rhythm: Rhythm, periods: tuple[Period, ...], months: tuple[int, ...] = ()
+) -> tuple[str, ...]:
     """The periods in which a follow-up with this rhythm expects a value.
 
     A report "in July" closes the period that ends before July, which is how
@@ -198,6 +200,7 @@ def expected_periods(rhythm: Rhythm, periods: tuple[Period, ...], months: tuple[
     """
     if rhythm in (Rhythm.MONTHLY, Rhythm.QUARTERLY, Rhythm.TERTIAL, Rhythm.ONGOING):
         return tuple(p.id for p in periods)
+    wanted: tuple[int, ...]
     if rhythm is Rhythm.JULY_DECEMBER:
         wanted = (6, 12)
     elif months:

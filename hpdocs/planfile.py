@@ -207,7 +207,8 @@ def _level_row(level: str, node: _Node, area_id: str) -> LevelRow:
             )
         )
 
-    for owner in (*measures, *followups):
+    owners: list[Measure | FollowUp] = [*measures, *followups]
+    for owner in owners:
         for ref in owner.activities:
             if ref not in keys:
                 node.problem(
@@ -234,9 +235,7 @@ def _area(node: _Node, number: int, ctx: _Context) -> Area | None:
     levels = node.get("levels")
     for level, level_node in levels.items() if levels else ():
         if level not in LEVEL_KEYS:
-            level_node.problem(
-                "plan-okand-niva", f'Okänd nivå "{level}". Tillåtna: {", ".join(LEVEL_KEYS)}.'
-            )
+            level_node.problem("plan-okand-niva", f'Okänd nivå "{level}". Tillåtna: {", ".join(LEVEL_KEYS)}.')
             continue
         rows.append(_level_row(level, level_node, area_id))
     return Area(
@@ -259,9 +258,9 @@ def _check_unique(ctx: _Context, root: _Node, plan: Plan) -> None:
     areas = root.get("areas")
     nodes = areas.seq() if areas else []
     for area, node in zip(plan.areas, nodes, strict=False):
-        ids = [area.id] + [
-            item.id for row in area.rows for item in (*row.activities, *row.measures, *row.followups)
-        ]
+        ids = [area.id]
+        for row in area.rows:
+            ids += [a.id for a in row.activities] + [m.id for m in row.measures] + [f.id for f in row.followups]
         for ident in ids:
             if ident in seen:
                 node.problem("plan-dubblett-id", f'Id "{ident}" finns två gånger. Varje id måste vara unikt.')
@@ -276,7 +275,12 @@ def parse_plan(text: str, *, file: str = "plan.yaml") -> Plan:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else ""
-        problem = Problem("plan-yaml-fel", f"Filen är inte giltig YAML: {getattr(exc, 'problem', exc)}", file=file, cell=where)
+        problem = Problem(
+            "plan-yaml-fel",
+            f"Filen är inte giltig YAML: {getattr(exc, 'problem', exc)}",
+            file=file,
+            cell=where,
+        )
         raise PlanError(f"{file}: {problem.message} ({where})", [problem]) from exc
     if root_node is None or not isinstance(root_node, yaml.MappingNode):
         problem = Problem("plan-tom", "Planfilen är tom eller har fel form.", file=file)
@@ -299,7 +303,9 @@ def parse_plan(text: str, *, file: str = "plan.yaml") -> Plan:
         if key not in LEVEL_KEYS:
             root.problem("plan-okand-niva", f'Okänd nivå "{key}". Tillåtna: {", ".join(LEVEL_KEYS)}.')
     areas_node = _required(root, "areas")
-    areas = [a for pos, n in enumerate(areas_node.seq() if areas_node else [], 1) if (a := _area(n, pos, ctx))]
+    areas = [
+        a for pos, n in enumerate(areas_node.seq() if areas_node else [], 1) if (a := _area(n, pos, ctx))
+    ]
     # Number areas within their kind (förutsättning 1-4, fokusområde 1-5).
     counters: dict[AreaKind, int] = {}
     numbered: list[Area] = []
@@ -323,9 +329,7 @@ def parse_plan(text: str, *, file: str = "plan.yaml") -> Plan:
         areas=tuple(numbered),
         level_names={**{k: v for k, v in level_names.items() if k in LEVEL_KEYS}},
         status_tables=dict(_text_map(root.get("status_tables"))),
-        background=tuple(
-            Section(_text(n, "title"), _text(n, "text")) for n in _seq(root, "background")
-        ),
+        background=tuple(Section(_text(n, "title"), _text(n, "text")) for n in _seq(root, "background")),
         goals=_texts(root, "goals"),
         source=file,
     )
@@ -365,7 +369,9 @@ def load_plan(source: str | Path) -> Plan:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
         known = ", ".join(BUILTIN_PREFIX + k for k in BUILTIN_PLANS)
-        raise PlanError(f"Planfilen {path} finns inte. Ange en sökväg eller en inbyggd plan ({known}).") from exc
+        raise PlanError(
+            f"Planfilen {path} finns inte. Ange en sökväg eller en inbyggd plan ({known})."
+        ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError(f"Planfilen {path} kunde inte läsas: {exc}. Spara den som UTF-8.") from exc
     return parse_plan(text, file=path.name)

@@ -99,7 +99,9 @@ def find_project(start: Path) -> Path:
     for folder in (start, *start.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
-    raise ConfigError(f"Hittar ingen projektmapp ({CONFIG_NAME}) i {start} eller dess överordnade mappar. Skapa en med: hpdocs init MAPP")
+    raise ConfigError(
+        f"Hittar ingen projektmapp ({CONFIG_NAME}) i {start} eller dess överordnade mappar. Skapa en med: hpdocs init MAPP"
+    )
 
 
 def load_project(folder: Path) -> Project:
@@ -129,7 +131,9 @@ def load_project(folder: Path) -> Project:
     )
 
 
-def init_project(folder: Path, *, name: str, plan: str = "hp-2022", year: int | None = None, copy_templates: bool = True) -> Project:
+def init_project(
+    folder: Path, *, name: str, plan: str = "hp-2022", year: int | None = None, copy_templates: bool = True
+) -> Project:
     """Create a project folder; never overwrites an existing config."""
     folder.mkdir(parents=True, exist_ok=True)
     config_path = folder / CONFIG_NAME

@@ -35,7 +35,9 @@ def org() -> Organisation:
 
 
 @pytest.fixture(scope="session")
-def blank_workbooks(tmp_path_factory: pytest.TempPathFactory, plan: Plan, org: Organisation) -> dict[str, Path]:
+def blank_workbooks(
+    tmp_path_factory: pytest.TempPathFactory, plan: Plan, org: Organisation
+) -> dict[str, Path]:
     """One generated (empty) workbook per node, made once per test session."""
     folder = tmp_path_factory.mktemp("blank")
     result = {}
@@ -65,6 +67,8 @@ def filled(tmp_path: Path, blank_workbooks: dict[str, Path]) -> FillFn:
     ) -> Path:
         target = inbox / (name or blank_workbooks[node_id].name)
         shutil.copyfile(blank_workbooks[node_id], target)
-        return fill_workbook(target, values, own=own, identity={"hpdocs.ifylldav": "Testare", "hpdocs.uppdaterad": updated})
+        return fill_workbook(
+            target, values, own=own, identity={"hpdocs.ifylldav": "Testare", "hpdocs.uppdaterad": updated}
+        )
 
     return make

@@ -63,12 +63,16 @@ def test_documents_hold_every_area_and_the_business_area_comments(built) -> None
     plan = load_plan("hp-2022")
     docs = project / "utdata" / "dokument"
     psb = Document(str(next(docs.glob("PSB Verksamhetschef – Äldreomsorg*.docx"))))
-    text = "\n".join(p.text for p in psb.paragraphs) + "\n".join(c.text for t in psb.tables for r in t.rows for c in r.cells)
+    text = "\n".join(p.text for p in psb.paragraphs) + "\n".join(
+        c.text for t in psb.tables for r in t.rows for c in r.cells
+    )
     assert all(area.title in text for area in plan.areas)
     assert "Hemtjänst Västra" in text  # who has not reported
     deck = Presentation(str(next(docs.glob("Status HP november-MUM – Äldreomsorg*.pptx"))))
     slide_text = " ".join(sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame)
-    table_text = " ".join(c.text for s in deck.slides for sh in s.shapes if sh.has_table for r in sh.table.rows for c in r.cells)
+    table_text = " ".join(
+        c.text for s in deck.slides for sh in s.shapes if sh.has_table for r in sh.table.rows for c in r.cells
+    )
     assert all(area.report_title in table_text for area in plan.areas)
     assert "Äldreomsorg" in slide_text
 

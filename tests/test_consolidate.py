@@ -76,7 +76,10 @@ def test_company_totals_equal_sums_over_units(plan: Plan, org: Organisation) -> 
         for measure in area.measures:
             if measure.level == "bolag":
                 continue  # the company's own rows are not in any business area
-            parts = [next(m for m in r.area(area.area.id).measures if m.measure.id == measure.measure.id) for r in per_vo]
+            parts = [
+                next(m for m in r.area(area.area.id).measures if m.measure.id == measure.measure.id)
+                for r in per_vo
+            ]
             assert measure.total == (sum(p.total or 0 for p in parts) if measure.total is not None else None)
             assert len(measure.reporting) == sum(len(p.reporting) for p in parts)
     assert len(company.entries) == len(ENTRIES)

@@ -32,12 +32,19 @@ def _values(path: Path) -> dict[str, list[list[object]]]:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) saknas: exemplet har en fil sparad i LibreOffice")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice (soffice) saknas: exemplet har en fil sparad i LibreOffice",
+)
 @pytest.mark.parametrize("name", ["vardbolaget", "region"])
 def test_committed_example_is_what_the_script_makes(name: str, tmp_path: Path) -> None:
     script = _load_script()
     script.build_project(tmp_path / name, **script.PROJECTS[name])
-    committed = sorted(p.relative_to(EXAMPLES / name) for p in (EXAMPLES / name).rglob("*") if p.is_file() and "utdata" not in p.parts and not p.name.startswith("."))
+    committed = sorted(
+        p.relative_to(EXAMPLES / name)
+        for p in (EXAMPLES / name).rglob("*")
+        if p.is_file() and "utdata" not in p.parts and not p.name.startswith(".")
+    )
     made = sorted(p.relative_to(tmp_path / name) for p in (tmp_path / name).rglob("*") if p.is_file())
     assert committed == made
     for rel in made:

@@ -74,13 +74,25 @@ def test_renamed_reordered_sheets_and_inserted_rows_still_read(plan: Plan, fille
 
 
 def test_own_activities_and_inserted_rows_become_own_entries(plan: Plan, filled) -> None:
-    own = {"risk": [{"period": "Kvartal 3", "text": "Tavelmöte om risker", "status": "Klar", "kommentar": "Varje fredag"}]}
+    own = {
+        "risk": [
+            {
+                "period": "Kvartal 3",
+                "text": "Tavelmöte om risker",
+                "status": "Klar",
+                "kommentar": "Varje fredag",
+            }
+        ]
+    }
     path = filled("E1", {}, own=own)
     wb = load_workbook(path)
     ws = next(w for w in wb.worksheets if w["A1"].value == c.AREA_MARKER + "risk")
     last = max(r[0].row for r in ws.iter_rows() if r[0].value == "risk" + c.OWN_SUFFIX)
     ws.insert_rows(last + 1)
-    cols = {str(cell.value): cell.column for cell in next(r for r in ws.iter_rows() if r[0].value == c.COLUMNS_MARKER)}
+    cols = {
+        str(cell.value): cell.column
+        for cell in next(r for r in ws.iter_rows() if r[0].value == c.COLUMNS_MARKER)
+    }
     ws.cell(last + 1, cols["period"]).value = "kv 3"
     ws.cell(last + 1, cols["text"]).value = "Extra rad som någon infogat"
     ws.cell(last + 1, cols["status"]).value = "Påbörjad"
@@ -103,7 +115,11 @@ def test_formula_without_cached_value_is_reported(plan: Plan, filled) -> None:
     path = filled("E1", {"ledning.enhet.m1@Q1": {"varde": "=2+3"}})
     read = read_workbook(path, plan)
     formula = [p for p in read.report if p.code == "formel-utan-varde"]
-    assert len(formula) == 1 and formula[0].sheet.startswith("Engagerad ledning") and formula[0].cell.startswith("G")
+    assert (
+        len(formula) == 1
+        and formula[0].sheet.startswith("Engagerad ledning")
+        and formula[0].cell.startswith("G")
+    )
 
 
 def test_not_a_workbook_is_refused_and_named(plan: Plan, tmp_path: Path) -> None:

@@ -14,7 +14,13 @@ from hpdocs.workbook.write import COL
 
 def _all_text(path: Path) -> str:
     wb = load_workbook(path)
-    texts = [str(cell.value) for ws in wb.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None]
+    texts = [
+        str(cell.value)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
     wb.close()
     return "\n".join(texts)
 
@@ -23,7 +29,9 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_company_workbook_holds_every_activity_measure_and_followup_text(plan: Plan, blank_workbooks: dict[str, Path]) -> None:
+def test_company_workbook_holds_every_activity_measure_and_followup_text(
+    plan: Plan, blank_workbooks: dict[str, Path]
+) -> None:
     text = _norm(_all_text(blank_workbooks["B1"]))
     missing = []
     for area in plan.areas:
@@ -49,7 +57,9 @@ def test_one_sheet_per_area_found_by_marker(plan: Plan, blank_workbooks: dict[st
     wb.close()
 
 
-def test_own_level_inputs_are_unlocked_and_everything_else_locked(plan: Plan, blank_workbooks: dict[str, Path]) -> None:
+def test_own_level_inputs_are_unlocked_and_everything_else_locked(
+    plan: Plan, blank_workbooks: dict[str, Path]
+) -> None:
     wb = load_workbook(blank_workbooks["E1"])
     ws = next(w for w in wb.worksheets if w["A1"].value == c.AREA_MARKER + "ledning")
     assert ws.protection.sheet

@@ -3,9 +3,11 @@
 Reading is CPU-bound Python (calamine parses fast; converting and checking every cell does not),
 so threads do not help and processes do. Three things keep the processes cheap:
 
-* Workers never inherit this process's memory ("forkserver" where the platform has it, else
-  "spawn"; never plain "fork", unsafe with threads), so what runs on Linux is what runs on
-  Windows. Each worker receives the plan once, through the pool's initializer, never per file.
+* Workers start as cheaply as the platform allows (`start_method`): "fork" on Linux when this
+  process runs no other threads (~0.02 s: nothing to import again), otherwise "forkserver"
+  or "spawn", which import the main module again in every worker (~0.3–1.5 s). Everything
+  sent to a worker is picklable, so all three work (the tests run "spawn"). Each worker
+  receives the plan once, through the pool's initializer, never once per file.
 * A worker sends back a compact tuple of plain strings and numbers (`pack`), not the
   `WorkbookRead` object: pickling records with their dataclass machinery costs about as much as
   a small workbook takes to read. The parent rebuilds the objects (`unpack`).
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -36,10 +40,7 @@ from hpdocs.workbook.read import Entry, WorkbookRead
 Progress = Callable[[str], None]
 Packed = list[Any]  # JSON-compatible: see pack()
 
-# Fewer files than this are read here: starting workers costs ~0.3 s with "forkserver"
-# (Linux, macOS) and ~1 s with "spawn" (Windows), ~60 ms per workbook read.
-START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-MIN_PARALLEL = 8 if START_METHOD == "forkserver" else 24
+MIN_PARALLEL = 8  # fewer files than this are read here: starting workers costs more
 PROGRESS_EVERY = 2.0  # seconds between progress messages
 PACK_VERSION = 1
 
@@ -179,6 +180,18 @@ def _str_dict(value: Any) -> dict[str, str]:
     return {_str(k): _str(v) for k, v in value.items()}
 
 
+def start_method() -> str:
+    """ "fork" where it is safe and available (Linux, one thread), else the safest there is.
+
+    Forking a process that runs threads can deadlock the child (a lock held by another thread
+    stays held forever), and macOS system libraries do not survive a fork at all.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 def default_workers() -> int:
     """The cores this process may use (not all the machine has, under a CPU limit)."""
     try:
@@ -201,7 +214,7 @@ def read_packed(
     if count <= 1 or len(paths) < MIN_PARALLEL:
         return list(ticker.count(_serial(paths, plan)))
     try:
-        context = multiprocessing.get_context(START_METHOD)
+        context = multiprocessing.get_context(start_method())
         pool = ProcessPoolExecutor(
             max_workers=min(count, len(paths)),
             mp_context=context,
@@ -273,6 +286,4 @@ class _Ticker:
                 self.progress(f"Läst {done} av {self.total} arbetsböcker …")
             yield item
         if self.progress and self.last != self.start:
-            self.progress(
-                f"Läst {self.total} arbetsböcker på {time.monotonic() - self.start:.0f} s."
-            )
+            self.progress(f"Läst {self.total} arbetsböcker på {time.monotonic() - self.start:.0f} s.")

@@ -17,7 +17,6 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import ElementTree as DefusedET
 from defusedxml.common import DefusedXmlException
-
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
 from hpdocs.plan import Measure, MeasureKind, Plan
@@ -102,7 +101,9 @@ def plan_index(plan: Plan) -> dict[str, _ItemInfo]:
     return index
 
 
-_FORMULA_NO_VALUE = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f[^>]*(?:/>|>[^<]*</f>)\s*(?:<v>\s*</v>|<v/>)?\s*</c>')
+_FORMULA_NO_VALUE = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f[^>]*(?:/>|>[^<]*</f>)\s*(?:<v>\s*</v>|<v/>)?\s*</c>'
+)
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -141,13 +142,17 @@ def _uncached_formulas(path: Path) -> dict[str, set[str]]:
 
 
 class _SheetReader:
-    def __init__(self, result: WorkbookRead, plan: Plan, index: dict[str, _ItemInfo], sheet: str, rows: list[list[Any]]):
+    def __init__(
+        self, result: WorkbookRead, plan: Plan, index: dict[str, _ItemInfo], sheet: str, rows: list[list[Any]]
+    ):
         self.result, self.plan, self.index = result, plan, index
         self.sheet, self.rows = sheet, rows
         self.node = result.node_id
         self.periods = [(p.id, p.label) for p in plan.periods]
 
-    def problem(self, code: str, message: str, row: int, col: int, severity: Severity = Severity.ERROR) -> None:
+    def problem(
+        self, code: str, message: str, row: int, col: int, severity: Severity = Severity.ERROR
+    ) -> None:
         self.result.report.add(
             Problem(code, message, severity, self.result.name, self.sheet, excel_cell(row, col))
         )
@@ -174,10 +179,22 @@ class _SheetReader:
             info = self.index.get(item)
             if info is None:
                 if any(not is_blank(cell(k)) for k in ("status", "varde", "namnare", "kommentar")):
-                    self.problem("post-okand", f'Raden har id "{ident}" som inte finns i planen {self.plan.fingerprint}. Värdena används inte – för över dem till en ny arbetsbok.', r, cols["id"], Severity.WARNING)
+                    self.problem(
+                        "post-okand",
+                        f'Raden har id "{ident}" som inte finns i planen {self.plan.fingerprint}. Värdena används inte – för över dem till en ny arbetsbok.',
+                        r,
+                        cols["id"],
+                        Severity.WARNING,
+                    )
                 continue
             if info.area != area_id:
-                self.problem("post-fel-blad", f'Raden "{ident}" hör till ett annat område men står på detta blad. Den läses ändå.', r, cols["id"], Severity.WARNING)
+                self.problem(
+                    "post-fel-blad",
+                    f'Raden "{ident}" hör till ett annat område men står på detta blad. Den läses ändå.',
+                    r,
+                    cols["id"],
+                    Severity.WARNING,
+                )
             self._item(info, item, period, r, cols, cell)
 
     def _columns(self) -> dict[str, int]:
@@ -187,9 +204,20 @@ class _SheetReader:
                 found["id"] = 0
                 missing = [k for k in c.COLUMN_KEYS if k not in found]
                 if missing:
-                    self.problem("kolumn-saknas", f"Kolumnerna {', '.join(missing)} saknas på bladet. Använd en ny arbetsbok från samordnaren.", 0, 0)
+                    self.problem(
+                        "kolumn-saknas",
+                        f"Kolumnerna {', '.join(missing)} saknas på bladet. Använd en ny arbetsbok från samordnaren.",
+                        0,
+                        0,
+                    )
                 return found
-        self.problem("kolumner-saknas", "Bladets dolda kolumnrad saknas; bladet läses med standardkolumnerna. Kontrollera att inga kolumner tagits bort.", 0, 0, Severity.WARNING)
+        self.problem(
+            "kolumner-saknas",
+            "Bladets dolda kolumnrad saknas; bladet läses med standardkolumnerna. Kontrollera att inga kolumner tagits bort.",
+            0,
+            0,
+            Severity.WARNING,
+        )
         return {k: i for i, k in enumerate(c.COLUMN_KEYS)}
 
     def _text(self, raw: Any) -> str:
@@ -204,11 +232,20 @@ class _SheetReader:
 
     def _report(self, parsed: Any, r: int, col: int) -> None:
         if parsed.code:
-            self.problem(parsed.code, parsed.message, r, col, Severity.WARNING if parsed.warning else Severity.ERROR)
+            self.problem(
+                parsed.code, parsed.message, r, col, Severity.WARNING if parsed.warning else Severity.ERROR
+            )
 
-    def _item(self, info: _ItemInfo, item: str, period_raw: str, r: int, cols: dict[str, int], cell: Any) -> None:
+    def _item(
+        self, info: _ItemInfo, item: str, period_raw: str, r: int, cols: dict[str, int], cell: Any
+    ) -> None:
         if period_raw not in {p for p, _ in self.periods}:
-            self.problem("period-okand", f'Perioden "{period_raw}" i radens id finns inte i planen. Använd en ny arbetsbok.', r, cols["id"])
+            self.problem(
+                "period-okand",
+                f'Perioden "{period_raw}" i radens id finns inte i planen. Använd en ny arbetsbok.',
+                r,
+                cols["id"],
+            )
             return
         comment = self._text(cell("kommentar"))
         status = value = denominator = None
@@ -222,19 +259,48 @@ class _SheetReader:
         if not (status or comment or value is not None or denominator is not None):
             return
         self.result.entries.append(
-            Entry(self.node, info.area, item, info.kind, period_raw, status or "", value, denominator, "", comment, self.result.name, self.sheet, excel_cell(r, cols[main]), info.nr)
+            Entry(
+                self.node,
+                info.area,
+                item,
+                info.kind,
+                period_raw,
+                status or "",
+                value,
+                denominator,
+                "",
+                comment,
+                self.result.name,
+                self.sheet,
+                excel_cell(r, cols[main]),
+                info.nr,
+            )
         )
 
-    def _measure(self, measure: Measure, r: int, cols: dict[str, int], cell: Any, comment: str) -> tuple[float | None, float | None]:
+    def _measure(
+        self, measure: Measure, r: int, cols: dict[str, int], cell: Any, comment: str
+    ) -> tuple[float | None, float | None]:
         raw, raw_den = cell("varde"), cell("namnare")
         col, col_den = cols["varde"], cols["namnare"]
         kind = measure.kind
         if kind is MeasureKind.TEXT:
             if not is_blank(raw):
-                self.problem("varde-i-textmatning", "Mätningen beskrivs i text; värdet i kolumnen Värde används inte. Skriv det i Resultat / kommentar.", r, col, Severity.WARNING)
+                self.problem(
+                    "varde-i-textmatning",
+                    "Mätningen beskrivs i text; värdet i kolumnen Värde används inte. Skriv det i Resultat / kommentar.",
+                    r,
+                    col,
+                    Severity.WARNING,
+                )
             return None, None
         if is_blank(raw) and comment and parse_number(comment).value is not None and is_blank(raw_den):
-            self.problem("varde-i-kommentar", f'Kommentaren "{comment}" ser ut att vara mätvärdet. Skriv det i kolumnen Värde.', r, cols["kommentar"], Severity.WARNING)
+            self.problem(
+                "varde-i-kommentar",
+                f'Kommentaren "{comment}" ser ut att vara mätvärdet. Skriv det i kolumnen Värde.',
+                r,
+                cols["kommentar"],
+                Severity.WARNING,
+            )
         if kind is MeasureKind.COUNT:
             parsed = parse_count(raw)
             self._report(parsed, r, col)
@@ -249,9 +315,16 @@ class _SheetReader:
             return pct.value, None
         return self._share(raw, raw_den, r, col, col_den)
 
-    def _share(self, raw: Any, raw_den: Any, r: int, col: int, col_den: int) -> tuple[float | None, float | None]:
+    def _share(
+        self, raw: Any, raw_den: Any, r: int, col: int, col_den: int
+    ) -> tuple[float | None, float | None]:
         if "%" in clean_text(raw) and is_blank(raw_den):
-            self.problem("andel-som-procent", f'"{clean_text(raw)}" är en procentsats. Ange täljare (antal som uppfyller) i Värde och nämnare (antal totalt) i Nämnare, så kan andelen räknas rätt för hela organisationen.', r, col)
+            self.problem(
+                "andel-som-procent",
+                f'"{clean_text(raw)}" är en procentsats. Ange täljare (antal som uppfyller) i Värde och nämnare (antal totalt) i Nämnare, så kan andelen räknas rätt för hela organisationen.',
+                r,
+                col,
+            )
             return None, None
         num, den = parse_number(raw), parse_number(raw_den)
         self._report(num, r, col)
@@ -260,11 +333,21 @@ class _SheetReader:
             return None, None
         if (num.value is None) != (den.value is None):
             missing_col = col_den if den.value is None else col
-            self.problem("andel-ofullstandig", "En andel behöver både täljare och nämnare. Fyll i den som saknas.", r, missing_col)
+            self.problem(
+                "andel-ofullstandig",
+                "En andel behöver både täljare och nämnare. Fyll i den som saknas.",
+                r,
+                missing_col,
+            )
             return None, None
         assert num.value is not None and den.value is not None
         if num.value < 0 or den.value < 0 or num.value > den.value or den.value == 0:
-            self.problem("andel-orimlig", f"Täljaren ({num.value:g}) ska vara mellan 0 och nämnaren ({den.value:g}), och nämnaren större än 0.", r, col)
+            self.problem(
+                "andel-orimlig",
+                f"Täljaren ({num.value:g}) ska vara mellan 0 och nämnaren ({den.value:g}), och nämnaren större än 0.",
+                r,
+                col,
+            )
             return None, None
         return num.value, den.value
 
@@ -275,7 +358,12 @@ class _SheetReader:
         if not (text or not is_blank(status_raw) or comment or not is_blank(value_raw)):
             return
         if not text:
-            self.problem("egen-text-saknas", "Raden har status eller kommentar men ingen beskrivning av aktiviteten. Beskriv aktiviteten i kolumnen Aktivitet / mätning.", r, cols["text"])
+            self.problem(
+                "egen-text-saknas",
+                "Raden har status eller kommentar men ingen beskrivning av aktiviteten. Beskriv aktiviteten i kolumnen Aktivitet / mätning.",
+                r,
+                cols["text"],
+            )
             return
         period = parse_period(cell("period"), self.periods)
         if period.value is None:
@@ -287,7 +375,22 @@ class _SheetReader:
         self._report(value, r, cols["varde"])
         key = " ".join(text.lower().split())[:80]
         self.result.entries.append(
-            Entry(self.node, area_id, f"{area_id}{c.OWN_SUFFIX}:{key}", KIND_OWN, period.value, status, value.value, None, text, comment, self.result.name, self.sheet, excel_cell(r, cols["text"]), self._text(cell("nr")))
+            Entry(
+                self.node,
+                area_id,
+                f"{area_id}{c.OWN_SUFFIX}:{key}",
+                KIND_OWN,
+                period.value,
+                status,
+                value.value,
+                None,
+                text,
+                comment,
+                self.result.name,
+                self.sheet,
+                excel_cell(r, cols["text"]),
+                self._text(cell("nr")),
+            )
         )
 
 
@@ -306,7 +409,9 @@ def _area_marker(rows: list[list[Any]]) -> str:
     return ""
 
 
-def read_workbook(path: Path, plan: Plan, *, name: str | None = None, index: dict[str, _ItemInfo] | None = None) -> WorkbookRead:
+def read_workbook(
+    path: Path, plan: Plan, *, name: str | None = None, index: dict[str, _ItemInfo] | None = None
+) -> WorkbookRead:
     """Read one workbook; never raises for bad content — problems are in the report."""
     result = WorkbookRead(path=path, name=name or path.name)
     result.report.file = result.name
@@ -316,18 +421,39 @@ def read_workbook(path: Path, plan: Plan, *, name: str | None = None, index: dic
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except PasswordError:
-        result.report.add(Problem("fil-krypterad", "Arbetsboken är lösenordsskyddad. Spara den utan lösenord och skicka igen.", file=result.name))
+        result.report.add(
+            Problem(
+                "fil-krypterad",
+                "Arbetsboken är lösenordsskyddad. Spara den utan lösenord och skicka igen.",
+                file=result.name,
+            )
+        )
         return result
     except (CalamineError, XmlError, ZipError, OSError, ValueError) as exc:
-        result.report.add(Problem("fil-olasbar", f"Filen kunde inte läsas som arbetsbok ({type(exc).__name__}). Spara den på nytt som .xlsx i Excel och skicka igen.", file=result.name))
+        result.report.add(
+            Problem(
+                "fil-olasbar",
+                f"Filen kunde inte läsas som arbetsbok ({type(exc).__name__}). Spara den på nytt som .xlsx i Excel och skicka igen.",
+                file=result.name,
+            )
+        )
         return result
     try:
         sheets: list[tuple[str, list[list[Any]]]] = []
         for sheet_name in workbook.sheet_names:
             try:
-                sheets.append((sheet_name, workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)))
+                sheets.append(
+                    (sheet_name, workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False))
+                )
             except (CalamineError, XmlError, ValueError) as exc:
-                result.report.add(Problem("blad-olasbart", f"Bladet kunde inte läsas ({type(exc).__name__}).", file=result.name, sheet=sheet_name))
+                result.report.add(
+                    Problem(
+                        "blad-olasbart",
+                        f"Bladet kunde inte läsas ({type(exc).__name__}).",
+                        file=result.name,
+                        sheet=sheet_name,
+                    )
+                )
     finally:
         workbook.close()
     _read_sheets(result, plan, index or plan_index(plan), sheets)
@@ -336,15 +462,32 @@ def read_workbook(path: Path, plan: Plan, *, name: str | None = None, index: dic
     return result
 
 
-def _read_sheets(result: WorkbookRead, plan: Plan, index: dict[str, _ItemInfo], sheets: list[tuple[str, list[list[Any]]]]) -> None:
-    identity_rows = next((rows for _, rows in sheets if any(r and r[0] == c.IDENTITY_MARKER for r in rows[:5])), None)
+def _read_sheets(
+    result: WorkbookRead, plan: Plan, index: dict[str, _ItemInfo], sheets: list[tuple[str, list[list[Any]]]]
+) -> None:
+    identity_rows = next(
+        (rows for _, rows in sheets if any(r and r[0] == c.IDENTITY_MARKER for r in rows[:5])), None
+    )
     if identity_rows is None:
-        result.report.add(Problem("identitet-saknas", "Bladet Identitet saknas, så det går inte att veta vems arbetsbok detta är. Använd arbetsboken som samordnaren skickade ut.", file=result.name))
+        result.report.add(
+            Problem(
+                "identitet-saknas",
+                "Bladet Identitet saknas, så det går inte att veta vems arbetsbok detta är. Använd arbetsboken som samordnaren skickade ut.",
+                file=result.name,
+            )
+        )
         return
     result.identity = _read_identity(identity_rows)
     result.kind = result.identity.get("hpdocs.typ", "")
     if result.identity.get("hpdocs.format") != c.FORMAT_MARKER:
-        result.report.add(Problem("identitet-okand", "Arbetsboken är inte gjord med hpdocs (formatmarkering saknas).", file=result.name, sheet=c.IDENTITY_SHEET))
+        result.report.add(
+            Problem(
+                "identitet-okand",
+                "Arbetsboken är inte gjord med hpdocs (formatmarkering saknas).",
+                file=result.name,
+                sheet=c.IDENTITY_SHEET,
+            )
+        )
         return
     if result.kind == c.KIND_ROLLUP:
         from hpdocs.workbook.rollup_read import read_data_sheet
@@ -357,21 +500,61 @@ def _read_sheets(result: WorkbookRead, plan: Plan, index: dict[str, _ItemInfo], 
         if not area_id:
             continue
         if area_id not in titles:
-            result.report.add(Problem("omrade-okant", f'Bladet hör till området "{area_id}", som inte finns i planen {plan.fingerprint}. Bladet läses inte.', Severity.WARNING, result.name, sheet_name))
+            result.report.add(
+                Problem(
+                    "omrade-okant",
+                    f'Bladet hör till området "{area_id}", som inte finns i planen {plan.fingerprint}. Bladet läses inte.',
+                    Severity.WARNING,
+                    result.name,
+                    sheet_name,
+                )
+            )
             continue
         if area_id in result.areas_found:
-            result.report.add(Problem("omrade-dubblett", f'Området finns redan på bladet "{result.areas_found[area_id]}". Bara det första bladet läses.', Severity.WARNING, result.name, sheet_name))
+            result.report.add(
+                Problem(
+                    "omrade-dubblett",
+                    f'Området finns redan på bladet "{result.areas_found[area_id]}". Bara det första bladet läses.',
+                    Severity.WARNING,
+                    result.name,
+                    sheet_name,
+                )
+            )
             continue
         result.areas_found[area_id] = sheet_name
         if not sheet_name.startswith(titles[area_id][:25].rstrip()):
-            result.report.add(Problem("blad-omdopt", f'Bladet har bytt namn (var "{titles[area_id]}"). Det läses ändå; byt gärna tillbaka namnet.', Severity.WARNING, result.name, sheet_name))
+            result.report.add(
+                Problem(
+                    "blad-omdopt",
+                    f'Bladet har bytt namn (var "{titles[area_id]}"). Det läses ändå; byt gärna tillbaka namnet.',
+                    Severity.WARNING,
+                    result.name,
+                    sheet_name,
+                )
+            )
         _SheetReader(result, plan, index, sheet_name, rows).read(area_id)
     for area in plan.areas:
         if area.id not in result.areas_found:
-            result.report.add(Problem("blad-saknas", f'Bladet för "{area.title}" saknas. Inga uppgifter för området lämnas; lägg tillbaka bladet från en ny arbetsbok.', Severity.WARNING, result.name))
+            result.report.add(
+                Problem(
+                    "blad-saknas",
+                    f'Bladet för "{area.title}" saknas. Inga uppgifter för området lämnas; lägg tillbaka bladet från en ny arbetsbok.',
+                    Severity.WARNING,
+                    result.name,
+                )
+            )
 
 
 def _report_formulas(result: WorkbookRead, path: Path) -> None:
     for sheet, cells in _uncached_formulas(path).items():
         for cell in sorted(cells):
-            result.report.add(Problem("formel-utan-varde", "Cellen innehåller en formel utan sparat resultat, så värdet kan inte läsas. Skriv in värdet i stället, eller öppna och spara filen i Excel.", Severity.WARNING, result.name, sheet, cell))
+            result.report.add(
+                Problem(
+                    "formel-utan-varde",
+                    "Cellen innehåller en formel utan sparat resultat, så värdet kan inte läsas. Skriv in värdet i stället, eller öppna och spara filen i Excel.",
+                    Severity.WARNING,
+                    result.name,
+                    sheet,
+                    cell,
+                )
+            )

@@ -20,9 +20,22 @@ if TYPE_CHECKING:
 def read_data_sheet(result: WorkbookRead, sheets: list[tuple[str, list[list[Any]]]]) -> None:
     from hpdocs.workbook.read import Entry
 
-    data = next((rows for _, rows in sheets if rows and [clean_text(v) for v in rows[0][: len(c.DATA_COLUMNS)]] == list(c.DATA_COLUMNS)), None)
+    data = next(
+        (
+            rows
+            for _, rows in sheets
+            if rows and [clean_text(v) for v in rows[0][: len(c.DATA_COLUMNS)]] == list(c.DATA_COLUMNS)
+        ),
+        None,
+    )
     if data is None:
-        result.report.add(Problem("data-saknas", "Sammanställningen saknar bladet Data och kan inte användas som underlag. Skapa den på nytt med hpdocs consolidate.", file=result.name))
+        result.report.add(
+            Problem(
+                "data-saknas",
+                "Sammanställningen saknar bladet Data och kan inte användas som underlag. Skapa den på nytt med hpdocs consolidate.",
+                file=result.name,
+            )
+        )
         return
     for row in data[1:]:
         cells = {key: (row[i] if i < len(row) else "") for i, key in enumerate(c.DATA_COLUMNS)}

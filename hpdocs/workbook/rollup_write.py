@@ -7,6 +7,7 @@ and every number can be traced back. Generated, never edited by hand.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def status_fill(plan: Plan, status: str) -> str | None:
     return None
 
 
-def _table(ws: Worksheet, row: int, headers: list[str], rows: list[list[object]], widths: list[float]) -> int:
+def _table(ws: Worksheet, row: int, headers: list[str], rows: list[list[object]], widths: Sequence[float]) -> int:
     for col, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
         s.put(ws, row, col, title, font=s.HEADER_FONT, fill=s.HEADER_FILL, alignment=s.WRAP, border=s.BORDER)
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -39,7 +40,12 @@ def _table(ws: Worksheet, row: int, headers: list[str], rows: list[list[object]]
         row += 1
         for col, value in enumerate(values, start=1):
             s.put(ws, row, col, value, alignment=s.WRAP, border=s.BORDER)
-        s.fit_row(ws, row, {i: str(v) for i, v in enumerate(values, start=1) if isinstance(v, str)}, dict(enumerate(widths, start=1)))
+        s.fit_row(
+            ws,
+            row,
+            {i: str(v) for i, v in enumerate(values, start=1) if isinstance(v, str)},
+            dict(enumerate(widths, start=1)),
+        )
     return row + 2
 
 
@@ -50,11 +56,20 @@ def _names(rollup: Rollup, entries: tuple[Entry, ...] | list[Entry]) -> str:
 def _overview(ws: Worksheet, rollup: Rollup) -> None:
     plan, comp = rollup.plan, rollup.completeness
     s.put(ws, 1, 1, f"Sammanställning – {rollup.scope.name}", font=s.TITLE_FONT)
-    s.put(ws, 2, 1, f"{plan.title} {rollup.year} · {rollup.period_label} · skapad {datetime.now():%Y-%m-%d %H:%M} med hpdocs {__version__}", font=s.HINT_FONT)
+    s.put(
+        ws,
+        2,
+        1,
+        f"{plan.title} {rollup.year} · {rollup.period_label} · skapad {datetime.now():%Y-%m-%d %H:%M} med hpdocs {__version__}",
+        font=s.HINT_FONT,
+    )
     status = "Komplett" if comp.complete else "OFULLSTÄNDIG – alla har inte lämnat in"
     lines = [
         ("Status", status),
-        ("Inlämnade", f"{len(comp.submitted)} av {comp.expected}: " + ", ".join(n.name for n in comp.submitted)),
+        (
+            "Inlämnade",
+            f"{len(comp.submitted)} av {comp.expected}: " + ", ".join(n.name for n in comp.submitted),
+        ),
         ("Saknas", ", ".join(n.name for n in comp.missing) or "–"),
         ("Avvisade (fel i arbetsboken)", ", ".join(n.name for n in comp.rejected) or "–"),
     ]
@@ -69,7 +84,16 @@ def _overview(ws: Worksheet, rollup: Rollup) -> None:
     rows: list[list[object]] = []
     for result in rollup.areas:
         kind = "Grundläggande förutsättning" if result.area.kind is AreaKind.PREREQUISITE else "Fokusområde"
-        rows.append([kind, result.area.report_title, result.area.report_priority, result.own_status or "(ingen)", result.proposed_status, result.own_comment])
+        rows.append(
+            [
+                kind,
+                result.area.report_title,
+                result.area.report_priority,
+                result.own_status or "(ingen)",
+                result.proposed_status,
+                result.own_comment,
+            ]
+        )
     _table(ws, row + 1, headers, rows, [18, 30, 50, 18, 18, 45])
     for i, result in enumerate(rollup.areas, start=row + 2):
         for col, value in ((4, result.own_status), (5, result.proposed_status)):
@@ -88,8 +112,8 @@ def _item_texts(plan: Plan) -> dict[str, str]:
     for area in plan.areas:
         texts[area.id + c.STATUS_SUFFIX] = "Områdets samlade status"
         for row in area.rows:
-            for item in (*row.activities, *row.measures):
-                texts[item.id] = item.text
+            texts.update({a.id: a.text for a in row.activities})
+            texts.update({m.id: m.text for m in row.measures})
     return texts
 
 
@@ -100,7 +124,11 @@ def _area_sheet(ws: Worksheet, rollup: Rollup, result: AreaResult, texts: dict[s
     s.put(ws, 2, 1, f"Prioritering: {result.area.priority}", alignment=s.WRAP)
     ws.merge_cells("A2:E2")
     s.fit_row(ws, 2, {1: result.area.priority}, {1: sum(GRID)})
-    own = f"{result.own_status} (egen bedömning)" if result.own_status else f"{result.proposed_status} (förslag utifrån aktiviteterna)"
+    own = (
+        f"{result.own_status} (egen bedömning)"
+        if result.own_status
+        else f"{result.proposed_status} (förslag utifrån aktiviteterna)"
+    )
     s.put(ws, 3, 1, f"Status: {own}", font=s.BOLD)
     ws.merge_cells("A3:C3")
     color = status_fill(plan, result.status)
@@ -123,12 +151,37 @@ def _area_sheet(ws: Worksheet, rollup: Rollup, result: AreaResult, texts: dict[s
     for m in result.measures:
         target = f"\nMål {m.target:g} %" if m.target is not None else ""
         values = "\n".join(f"{names.get(e.node, e.node)}: {_entry_value(e)}" for e in m.reporting)
-        m_rows.append([plan.level_name(m.level), m.measure.number, m.measure.text, m.display + target, values])
-    row = _table(ws, row, ["Nivå", "Nr", "Mätning", "Resultat", "Per enhet"], m_rows or [["–", "", "Inga mätningar", "", ""]], GRID)
-    own_rows: list[list[object]] = [[names.get(e.node, e.node), e.nr, e.text, e.status, e.comment] for e in result.own_activities]
-    row = _table(ws, row, ["Tillagd av", "Nr", "Egen aktivitet", "Status", "Kommentar"], own_rows or [["–", "", "Inga egna aktiviteter", "", ""]], GRID)
-    comment_rows: list[list[object]] = [[names.get(e.node, e.node), e.nr, e.text or texts.get(e.item, e.item), e.status, e.comment] for e in result.comments]
-    _table(ws, row, ["Från", "Nr", "Gäller", "Status", "Kommentar"], comment_rows or [["–", "", "Inga kommentarer", "", ""]], GRID)
+        m_rows.append(
+            [plan.level_name(m.level), m.measure.number, m.measure.text, m.display + target, values]
+        )
+    row = _table(
+        ws,
+        row,
+        ["Nivå", "Nr", "Mätning", "Resultat", "Per enhet"],
+        m_rows or [["–", "", "Inga mätningar", "", ""]],
+        GRID,
+    )
+    own_rows: list[list[object]] = [
+        [names.get(e.node, e.node), e.nr, e.text, e.status, e.comment] for e in result.own_activities
+    ]
+    row = _table(
+        ws,
+        row,
+        ["Tillagd av", "Nr", "Egen aktivitet", "Status", "Kommentar"],
+        own_rows or [["–", "", "Inga egna aktiviteter", "", ""]],
+        GRID,
+    )
+    comment_rows: list[list[object]] = [
+        [names.get(e.node, e.node), e.nr, e.text or texts.get(e.item, e.item), e.status, e.comment]
+        for e in result.comments
+    ]
+    _table(
+        ws,
+        row,
+        ["Från", "Nr", "Gäller", "Status", "Kommentar"],
+        comment_rows or [["–", "", "Inga kommentarer", "", ""]],
+        GRID,
+    )
     s.print_setup(ws)
 
 
@@ -144,12 +197,32 @@ def _data_sheet(ws: Worksheet, rollup: Rollup, stamp: dict[str, str]) -> None:
     for col, key in enumerate(c.DATA_COLUMNS, start=1):
         s.put(ws, 1, col, key, font=s.BOLD)
     for row, e in enumerate(rollup.entries, start=2):
-        values: list[object] = [e.node, rollup.names.get(e.node, ""), "", e.area, e.item, e.kind, e.nr, e.text, e.period, e.status, e.value, e.denominator, e.comment, e.file, e.sheet, e.cell, stamp.get(e.node, "")]
+        values: list[object] = [
+            e.node,
+            rollup.names.get(e.node, ""),
+            "",
+            e.area,
+            e.item,
+            e.kind,
+            e.nr,
+            e.text,
+            e.period,
+            e.status,
+            e.value,
+            e.denominator,
+            e.comment,
+            e.file,
+            e.sheet,
+            e.cell,
+            stamp.get(e.node, ""),
+        ]
         for col, value in enumerate(values, start=1):
             if value is not None and value != "":
                 s.put(ws, row, col, value)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{ws.cell(row=1, column=len(c.DATA_COLUMNS)).column_letter}{max(len(rollup.entries) + 1, 2)}"
+    ws.auto_filter.ref = (
+        f"A1:{ws.cell(row=1, column=len(c.DATA_COLUMNS)).column_letter}{max(len(rollup.entries) + 1, 2)}"
+    )
 
 
 def write_rollup(rollup: Rollup, path: Path, *, stamps: dict[str, str] | None = None) -> Path:
@@ -165,7 +238,9 @@ def write_rollup(rollup: Rollup, path: Path, *, stamps: dict[str, str] | None = 
     taken = {c.OVERVIEW_SHEET, c.IDENTITY_SHEET, c.DATA_SHEET}
     texts = _item_texts(rollup.plan)
     for result in rollup.areas:
-        _area_sheet(wb.create_sheet(c.safe_sheet_title(result.area.sheet_title, taken)), rollup, result, texts)
+        _area_sheet(
+            wb.create_sheet(c.safe_sheet_title(result.area.sheet_title, taken)), rollup, result, texts
+        )
     _data_sheet(wb.create_sheet(c.DATA_SHEET), rollup, stamps or {})
     with atomic_path(path) as tmp:
         wb.save(tmp)

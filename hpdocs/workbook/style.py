@@ -52,7 +52,7 @@ def put(ws: Worksheet, row: int, col: int, value: object, **style: object) -> No
     if isinstance(value, str):
         write_text_cell(cell, value)
     else:
-        cell.value = value  # type: ignore[assignment]
+        cell.value = value
     for key, val in style.items():
         setattr(cell, key, val)
 

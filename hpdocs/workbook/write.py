@@ -14,9 +14,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, Protection
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hpdocs import __version__
@@ -128,14 +128,35 @@ def _instruction_sheet(wb: Workbook, spec: WorkbookSpec) -> None:
         ("", None),
         ("Så fyller du i arbetsboken", s.SECTION_FONT),
         ("• Det finns ett blad per grundläggande förutsättning och fokusområde.", None),
-        (f"• Fyll i raderna för er egen nivå ({level.lower()}): vita celler går att skriva i, grå celler är låsta.", None),
-        ("• Välj status i listan för varje aktivitet och period. Skriv resultat och kommentarer i kolumnen Resultat / kommentar.", None),
-        ("• Mätningar: antal som heltal, andelar som täljare och nämnare (inte procent), Ja/Nej i listan, resultat mot mål i procent.", None),
+        (
+            f"• Fyll i raderna för er egen nivå ({level.lower()}): vita celler går att skriva i, grå celler är låsta.",
+            None,
+        ),
+        (
+            "• Välj status i listan för varje aktivitet och period. Skriv resultat och kommentarer i kolumnen Resultat / kommentar.",
+            None,
+        ),
+        (
+            "• Mätningar: antal som heltal, andelar som täljare och nämnare (inte procent), Ja/Nej i listan, resultat mot mål i procent.",
+            None,
+        ),
         ("• Gula celler visar när planens uppföljning väntar sig ett värde.", None),
-        ("• Ge en samlad bedömning av varje område och period under Områdesstatus – den används på november-MUM.", None),
-        ("• Egna aktiviteter skriver ni längst ned på varje blad: välj period, beskriv aktiviteten och ange status. Behövs fler rader: högerklicka och välj Infoga rad.", None),
-        ("• Fyll i nästa period på dess egna rader; tidigare perioder ska stå kvar, så följer hela årets uppföljning med.", None),
-        ("• Byt inte namn på blad och ta inte bort kolumner eller dolda id:n – de behövs för sammanställningen.", None),
+        (
+            "• Ge en samlad bedömning av varje område och period under Områdesstatus – den används på november-MUM.",
+            None,
+        ),
+        (
+            "• Egna aktiviteter skriver ni längst ned på varje blad: välj period, beskriv aktiviteten och ange status. Behövs fler rader: högerklicka och välj Infoga rad.",
+            None,
+        ),
+        (
+            "• Fyll i nästa period på dess egna rader; tidigare perioder ska stå kvar, så följer hela årets uppföljning med.",
+            None,
+        ),
+        (
+            "• Byt inte namn på blad och ta inte bort kolumner eller dolda id:n – de behövs för sammanställningen.",
+            None,
+        ),
         ("• Skriv ditt namn och dagens datum på bladet Identitet innan du skickar in arbetsboken.", None),
     ]
     for row, (text, font) in enumerate(lines, start=1):
@@ -181,7 +202,13 @@ def _identity_sheet(wb: Workbook, spec: WorkbookSpec, kind: str) -> None:
             if key == "hpdocs.uppdaterad":
                 cell.number_format = "yyyy-mm-dd"
     hint_row = len(c.IDENTITY_KEYS) + 3
-    s.put(ws, hint_row, 2, "Fyll i de gula cellerna innan du skickar in. Övriga uppgifter får inte ändras.", font=s.HINT_FONT)
+    s.put(
+        ws,
+        hint_row,
+        2,
+        "Fyll i de gula cellerna innan du skickar in. Övriga uppgifter får inte ändras.",
+        font=s.HINT_FONT,
+    )
     ws.column_dimensions["A"].hidden = True
     ws.column_dimensions["B"].width = 28
     ws.column_dimensions["C"].width = 60
@@ -195,7 +222,16 @@ def _header(ws: Worksheet, row: int) -> int:
         s.put(ws, row, col, key if col > 1 else c.COLUMNS_MARKER)
     ws.row_dimensions[row].hidden = True
     for col, (_, title, _) in enumerate(c.AREA_COLUMNS, start=1):
-        s.put(ws, row + 1, col, title if col > 1 else c.HEADER_MARKER, font=s.HEADER_FONT, fill=s.HEADER_FILL, alignment=s.WRAP, border=s.BORDER)
+        s.put(
+            ws,
+            row + 1,
+            col,
+            title if col > 1 else c.HEADER_MARKER,
+            font=s.HEADER_FONT,
+            fill=s.HEADER_FILL,
+            alignment=s.WRAP,
+            border=s.BORDER,
+        )
     ws.row_dimensions[row + 1].height = 45
     return row + 2
 
@@ -209,7 +245,9 @@ def _section(ws: Worksheet, row: int, title: str) -> int:
     return row + 1
 
 
-def _entry_row(ws: Worksheet, row: int, values: dict[str, str], inputs: set[str], expected: bool = False) -> None:
+def _entry_row(
+    ws: Worksheet, row: int, values: dict[str, str], inputs: set[str], expected: bool = False
+) -> None:
     for key, col in COL.items():
         cell = ws.cell(row=row, column=col)
         if key in values:
@@ -237,7 +275,9 @@ def _target_text(measure: Measure, year: int) -> str:
     return f"{target:g} %" if target is not None else ""
 
 
-def _area_sheet(wb: Workbook, spec: WorkbookSpec, area: Area, title: str, dvs: dict[str, DataValidation]) -> None:
+def _area_sheet(
+    wb: Workbook, spec: WorkbookSpec, area: Area, title: str, dvs: dict[str, DataValidation]
+) -> None:
     ws = wb.create_sheet(title)
     plan, level = spec.plan, spec.node.level
     kind = "Grundläggande förutsättning" if area.kind is AreaKind.PREREQUISITE else "Fokusområde"
@@ -254,16 +294,29 @@ def _area_sheet(wb: Workbook, spec: WorkbookSpec, area: Area, title: str, dvs: d
 
     row = _section(ws, row, "Områdets status – er samlade bedömning per period")
     for period in plan.periods:
-        values = {"id": c.row_id(area.id + c.STATUS_SUFFIX, period.id), "period": period.label, "typ": c.TYPE_STATUS, "text": "Samlad bedömning av området"}
+        values = {
+            "id": c.row_id(area.id + c.STATUS_SUFFIX, period.id),
+            "period": period.label,
+            "typ": c.TYPE_STATUS,
+            "text": "Samlad bedömning av området",
+        }
         _entry_row(ws, row, values, {"status", "kommentar"})
         dvs["area"].add(ws.cell(row=row, column=COL["status"]).coordinate)
         row += 1
 
     own_row = area.row(level)
     for period in plan.periods:
-        row = _section(ws, row, f"{period.label} – {plan.level_name(level).lower()}ens aktiviteter och mätningar")
+        row = _section(
+            ws, row, f"{period.label} – {plan.level_name(level).lower()}ens aktiviteter och mätningar"
+        )
         for activity in own_row.activities if own_row else ():
-            values = {"id": c.row_id(activity.id, period.id), "period": period.label, "typ": c.TYPE_ACTIVITY, "nr": activity.number, "text": activity.text}
+            values = {
+                "id": c.row_id(activity.id, period.id),
+                "period": period.label,
+                "typ": c.TYPE_ACTIVITY,
+                "nr": activity.number,
+                "text": activity.text,
+            }
             _entry_row(ws, row, values, {"status", "kommentar"})
             dvs["status"].add(ws.cell(row=row, column=COL["status"]).coordinate)
             row += 1
@@ -274,19 +327,41 @@ def _area_sheet(wb: Workbook, spec: WorkbookSpec, area: Area, title: str, dvs: d
                 inputs.add("varde")
             if measure.kind is MeasureKind.SHARE:
                 inputs.add("namnare")
-            values = {"id": c.row_id(measure.id, period.id), "period": period.label, "typ": c.TYPE_MEASURE, "nr": measure.number, "text": _measure_text(measure, spec.year), "mal": _target_text(measure, spec.year)}
+            values = {
+                "id": c.row_id(measure.id, period.id),
+                "period": period.label,
+                "typ": c.TYPE_MEASURE,
+                "nr": measure.number,
+                "text": _measure_text(measure, spec.year),
+                "mal": _target_text(measure, spec.year),
+            }
             _entry_row(ws, row, values, inputs, expected)
             if measure.kind is MeasureKind.YESNO:
                 dvs["yesno"].add(ws.cell(row=row, column=COL["varde"]).coordinate)
             row += 1
         if own_row is None or not (own_row.activities or own_row.measures):
             s.put(ws, row, 1, c.INFO_MARKER)
-            s.put(ws, row, COL["text"], "Planen har inga aktiviteter på er nivå här – lägg till egna nedan.", font=s.HINT_FONT)
+            s.put(
+                ws,
+                row,
+                COL["text"],
+                "Planen har inga aktiviteter på er nivå här – lägg till egna nedan.",
+                font=s.HINT_FONT,
+            )
             row += 1
 
-    row = _section(ws, row, "Egna aktiviteter – välj period, beskriv aktiviteten och ange status (infoga fler rader vid behov)")
+    row = _section(
+        ws,
+        row,
+        "Egna aktiviteter – välj period, beskriv aktiviteten och ange status (infoga fler rader vid behov)",
+    )
     for _ in range(OWN_ROWS_PER_AREA):
-        _entry_row(ws, row, {"id": area.id + c.OWN_SUFFIX, "typ": c.TYPE_OWN}, {"period", "nr", "text", "status", "varde", "kommentar"})
+        _entry_row(
+            ws,
+            row,
+            {"id": area.id + c.OWN_SUFFIX, "typ": c.TYPE_OWN},
+            {"period", "nr", "text", "status", "varde", "kommentar"},
+        )
         dvs["period"].add(ws.cell(row=row, column=COL["period"]).coordinate)
         dvs["status"].add(ws.cell(row=row, column=COL["status"]).coordinate)
         row += 1
@@ -324,14 +399,24 @@ def _context_table(ws: Worksheet, row: int, plan: Plan, area: Area, own_level: s
         measures = "\n".join(
             [numbered(level_row.measures)] + [m.note for m in level_row.measures if m.note]
         ).strip()
-        texts = {2: level_row.label + (" (er nivå)" if level == own_level else ""), 5: numbered(level_row.activities), 6: measures, 10: numbered(level_row.followups)}
+        texts = {
+            2: level_row.label + (" (er nivå)" if level == own_level else ""),
+            5: numbered(level_row.activities),
+            6: measures,
+            10: numbered(level_row.followups),
+        }
         fill = s.OWN_LEVEL_FILL if level == own_level else s.LOCKED_FILL
         s.put(ws, row, 1, c.INFO_MARKER)
         for (_, first, last), col in zip(spans, (2, 5, 6, 10), strict=True):
             s.put(ws, row, first, texts[col], alignment=s.WRAP, border=s.BORDER, fill=fill)
             if last > first:
                 ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-        widths = {2: WIDTHS[2] + WIDTHS[3] + WIDTHS[4], 5: WIDTHS[5], 6: sum(WIDTHS[i] for i in range(6, 10)), 10: WIDTHS[10]}
+        widths = {
+            2: WIDTHS[2] + WIDTHS[3] + WIDTHS[4],
+            5: WIDTHS[5],
+            6: sum(WIDTHS[i] for i in range(6, 10)),
+            10: WIDTHS[10],
+        }
         s.fit_row(ws, row, texts, widths)
         row += 1
     if area.goals:
@@ -383,4 +468,3 @@ def write_all(plan: Plan, org: Organisation, outdir: Path, year: int, *, created
         spec = WorkbookSpec(plan, node, year, parent.name if parent else "", created)
         written.append(write_workbook(spec, outdir / workbook_filename(plan, node)))
     return written
-

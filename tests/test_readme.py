@@ -1,0 +1,43 @@
+"""The README stays true: its commands exist, and CI runs its test command."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from hpdocs.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _code_blocks() -> list[str]:
+    return re.findall(r"```\n(.*?)```", README, flags=re.S)
+
+
+def test_every_command_is_in_the_readme_and_has_help_with_an_example() -> None:
+    runner = CliRunner()
+    for name in cli.commands:
+        assert f"hpdocs {name}" in README, name
+        result = runner.invoke(cli, [name, "--help"], catch_exceptions=False)
+        assert result.exit_code == 0 and "Exempel" in result.output, name
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    test_command = _code_blocks()[1].strip()
+    assert test_command == 'python3 -m pip install -e ".[test]" && python3 -m pytest'
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command.replace("python3", "python") in ci
+
+
+def test_first_command_builds_the_bundled_example() -> None:
+    first = _code_blocks()[0].strip()
+    assert first == "python3 -m pip install . && hpdocs build examples/vardbolaget"
+    assert (ROOT / "examples" / "vardbolaget" / "hpdocs.toml").is_file()
+
+
+def test_linked_docs_exist() -> None:
+    for link in re.findall(r"\]\(((?:docs|examples)/[^)#]+)\)", README):
+        assert (ROOT / link).exists(), link
