@@ -55,7 +55,7 @@ def generate_documents(
 ) -> list[Output]:
     """Render the chosen documents for every business area (or one) and the company."""
     from hpdocs.render.slides import render_company_overview, render_slides
-    from hpdocs.render.word import render_board, render_psb
+    from hpdocs.render.word import render_psb
 
     wanted = set(kinds)
     plan, year, period = project.plan, project.year, result.period
@@ -94,19 +94,7 @@ def generate_documents(
                 render_slides(rollup, path, template=_pptx_template(project), organisation_name=project.name)
             add(path, f"{KIND_TITLES['mum']} – {name}")
     if "styrelse" in wanted and business_area is None:
-        regional = load_plan(project.regional_plan) if project.regional_plan else None
-        path = outdir / safe_name(f"Styrelsebeslut – {plan.title} {year}.docx")
-        render_board(
-            plan,
-            path,
-            organisation_name=project.name,
-            year=year,
-            rollups=result.company,
-            signer=project.signer,
-            regional_plan=regional,
-            templates_dir=templates,
-        )
-        add(path, KIND_TITLES["styrelse"])
+        add(render_board_paper(project, result.company), KIND_TITLES["styrelse"])
     if pdf:
         from hpdocs.render.pdf import to_pdf
 
@@ -116,6 +104,27 @@ def generate_documents(
             progress(f"Gör PDF av {output.path.name}")
             outputs.append(Output(to_pdf(output.path, pdf_dir), output.title + " (PDF)", "PDF"))
     return outputs
+
+
+def render_board_paper(project: Project, company: Rollup | None = None) -> Path:
+    """The board paper; from the plan alone when nothing has been consolidated yet."""
+    from hpdocs.render.word import render_board
+
+    plan, year = project.plan, project.year
+    outdir = project.output / "dokument"
+    outdir.mkdir(parents=True, exist_ok=True)
+    regional = load_plan(project.regional_plan) if project.regional_plan else None
+    path = outdir / safe_name(f"Styrelsebeslut – {plan.title} {year}.docx")
+    return render_board(
+        plan,
+        path,
+        organisation_name=project.name,
+        year=year,
+        rollups=company,
+        signer=project.signer,
+        regional_plan=regional,
+        templates_dir=_templates(project),
+    )
 
 
 def build_project(

@@ -330,12 +330,17 @@ def documents(
       hpdocs documents min-plan --pdf
     """
     from hpdocs.atomic import ProjectLock
-    from hpdocs.build import DOCUMENT_KINDS, generate_documents
+    from hpdocs.build import DOCUMENT_KINDS, generate_documents, render_board_paper
+    from hpdocs.inbox import find_workbooks
     from hpdocs.errors import UsageError
     from hpdocs.pipeline import consolidate_project
     from hpdocs.project import load_project
 
     project = load_project(projekt)
+    if set(kinds) == {"styrelse"} and not any(find_workbooks([project.inbox])):
+        path = render_board_paper(project)
+        click.echo(f"Skapade styrelsebeslutet ur planen (inga inlämnade arbetsböcker ännu):\n  {path}")
+        return
     if business_area is not None and business_area not in {n.id for n in project.organisation.business_areas}:
         known = ", ".join(f"{n.id} ({n.name})" for n in project.organisation.business_areas)
         raise UsageError(f'Okänt verksamhetsområde "{business_area}". Välj bland: {known}.')

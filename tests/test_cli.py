@@ -29,8 +29,13 @@ def example(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize(("plan", "levels"), [("hp-2022", ("Bolag", "Verksamhetsområde")), ("region-2022-2024", ("Region", "Förvaltning"))])
-def test_init_then_workbooks_for_both_builtin_plans(tmp_path: Path, plan: str, levels: tuple[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("plan", "levels"),
+    [("hp-2022", ("Bolag", "Verksamhetsområde")), ("region-2022-2024", ("Region", "Förvaltning"))],
+)
+def test_init_then_workbooks_for_both_builtin_plans(
+    tmp_path: Path, plan: str, levels: tuple[str, str]
+) -> None:
     folder = tmp_path / "projekt"
     code, out, _ = run("init", str(folder), "--namn", "Testbolaget AB", "--plan", plan)
     assert code == 0 and "hpdocs workbooks" in out
@@ -47,7 +52,9 @@ def test_init_then_workbooks_for_both_builtin_plans(tmp_path: Path, plan: str, l
     code, out, _ = run("workbooks", str(folder))
     assert code == 0 and "Skrev 3 arbetsböcker" in out
     made = sorted(p.name for p in (folder / "utdata" / "arbetsbocker").iterdir())
-    assert made == sorted([f"{levels[0]} Testbolaget AB.xlsx", f"{levels[1]} Vården.xlsx", "Enhet Enhet Sju.xlsx"])
+    assert made == sorted(
+        [f"{levels[0]} Testbolaget AB.xlsx", f"{levels[1]} Vården.xlsx", "Enhet Enhet Sju.xlsx"]
+    )
     wb = load_workbook(folder / "utdata" / "arbetsbocker" / "Enhet Enhet Sju.xlsx")
     ident = {r[0].value: r[2].value for r in wb["Identitet"].iter_rows() if r[0].value}
     assert ident["hpdocs.nod"] == "007"
@@ -60,7 +67,10 @@ def test_level_names_come_from_configuration(tmp_path: Path) -> None:
     folder = tmp_path / "p"
     run("init", str(folder), "--namn", "Region X")
     config = folder / "hpdocs.toml"
-    config.write_text(config.read_text(encoding="utf-8") + '\n[nivaer]\nbolag = "Region"\nvo = "Förvaltning"\n', encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[nivaer]\nbolag = "Region"\nvo = "Förvaltning"\n',
+        encoding="utf-8",
+    )
     project = load_project(folder)
     assert project.plan.level_name("vo") == "Förvaltning"
 
@@ -72,7 +82,11 @@ def test_validate_reports_every_problem_with_json_and_exit_codes(example: Path) 
     by_file = {f["fil"]: f for f in data["filer"]}
     sjostaden = by_file["Enhet Vårdcentralen Sjöstaden.xlsx"]
     assert not sjostaden["godkand"]
-    assert {p["code"] for p in sjostaden["problem"]} == {"andel-som-procent", "varde-i-kommentar", "blad-omdopt"}
+    assert {p["code"] for p in sjostaden["problem"]} == {
+        "andel-som-procent",
+        "varde-i-kommentar",
+        "blad-omdopt",
+    }
     assert [n["code"] for n in data["anmarkningar"]] == ["dubblett"]
     clean = example / "inkorg" / "Enhet Dagkirurgin.xlsx"
     code, out, _ = run("validate", str(clean), "--projekt", str(example))
@@ -81,7 +95,9 @@ def test_validate_reports_every_problem_with_json_and_exit_codes(example: Path) 
     assert code == 2 and "--projekt" in err
 
 
-def test_validate_writes_a_problem_report_and_leaves_the_original_alone(example: Path, tmp_path: Path) -> None:
+def test_validate_writes_a_problem_report_and_leaves_the_original_alone(
+    example: Path, tmp_path: Path
+) -> None:
     bad = example / "inkorg" / "Enhet Vårdcentralen Sjöstaden.xlsx"
     before = bad.read_bytes()
     code, _, _ = run("validate", str(bad), "--projekt", str(example), "--rapport", str(tmp_path / "rapport"))
@@ -113,14 +129,19 @@ def test_business_area_rollups_feed_the_company_with_the_same_result(example: Pa
     for path in direct.files:
         if "Verksamhetsområde" in path.name:
             shutil.copyfile(path, upward / "inkorg" / path.name)
-    shutil.copyfile(example / "inkorg" / "Bolag Omsorgsbolaget Exempel AB.xlsx", upward / "inkorg" / "Bolag Omsorgsbolaget Exempel AB.xlsx")
+    shutil.copyfile(
+        example / "inkorg" / "Bolag Omsorgsbolaget Exempel AB.xlsx",
+        upward / "inkorg" / "Bolag Omsorgsbolaget Exempel AB.xlsx",
+    )
     stepped = consolidate_project(load_project(upward), "Q3")
     a, b = direct.company, stepped.company
     assert [n.id for n in a.completeness.submitted] == [n.id for n in b.completeness.submitted]
     assert sorted(map(repr, a.entries), key=str) == sorted(map(repr, b.entries), key=str)
     for left, right in zip(a.areas, b.areas, strict=True):
         assert (left.status, left.proposed_status) == (right.status, right.proposed_status)
-        assert [(m.total, m.denominator, m.share) for m in left.measures] == [(m.total, m.denominator, m.share) for m in right.measures]
+        assert [(m.total, m.denominator, m.share) for m in left.measures] == [
+            (m.total, m.denominator, m.share) for m in right.measures
+        ]
         assert [a_.counts for a_ in left.activities] == [b_.counts for b_ in right.activities]
 
 
@@ -129,3 +150,29 @@ def test_bad_period_is_a_usage_error(example: Path) -> None:
     assert code == 2 and "2022" in err
     code, _, err = run("consolidate", str(example), "--period", "Q9")
     assert code == 2 and "Kvartal 1" in err
+
+
+def test_board_paper_exists_before_any_workbook_is_filled(tmp_path: Path) -> None:
+    from docx import Document
+
+    folder = tmp_path / "ny"
+    run("init", str(folder), "--namn", "Nytt Bolag AB")
+    code, out, _ = run("documents", str(folder), "--typ", "styrelse")
+    assert code == 0 and "ur planen" in out
+    doc = Document(str(next((folder / "utdata" / "dokument").glob("Styrelsebeslut*.docx"))))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert (
+        "Förslag till beslut" in text
+        and "Nytt Bolag AB" in "\n".join(p.text for s in doc.sections for p in s.header.paragraphs) + text
+    )
+
+
+def test_templates_command_lists_tags_and_flags_curly_quotes(tmp_path: Path) -> None:
+    from docx import Document
+
+    bad = tmp_path / "trasig.docx"
+    doc = Document()
+    doc.add_paragraph("{{ area.title }} och {{ “citat” }}")
+    doc.save(str(bad))
+    code, out, _ = run("templates", str(bad))
+    assert code == 1 and "{{ area.title }}" in out and "krullig" in out.lower()

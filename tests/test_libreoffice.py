@@ -25,8 +25,20 @@ pytestmark = [
 def _resave(path: Path, outdir: Path) -> Path:
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
-            ["soffice", f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), str(path)],
-            check=True, capture_output=True, timeout=180,
+            [
+                "soffice",
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "xlsx:Calc MS Excel 2007 XML",
+                "--outdir",
+                str(outdir),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
         )
     return outdir / path.name
 
@@ -38,8 +50,16 @@ def test_generated_workbook_converts_to_pdf(blank_workbooks: dict[str, Path], tm
     assert len(pages) > 9  # instructions, identity and nine areas at least
 
 
-def test_libreoffice_round_trip_keeps_contract_protection_and_dropdowns(plan: Plan, filled, tmp_path: Path) -> None:
-    path = filled("E2", {"ledning.enhet.a1@Q3": {"status": "Klar", "kommentar": "Rad 1\nRad 2"}, "kompetens.enhet.m1@Q3": {"varde": 3, "namnare": 4}})
+def test_libreoffice_round_trip_keeps_contract_protection_and_dropdowns(
+    plan: Plan, filled, tmp_path: Path
+) -> None:
+    path = filled(
+        "E2",
+        {
+            "ledning.enhet.a1@Q3": {"status": "Klar", "kommentar": "Rad 1\nRad 2"},
+            "kompetens.enhet.m1@Q3": {"varde": 3, "namnare": 4},
+        },
+    )
     out = tmp_path / "lo"
     out.mkdir()
     saved = _resave(path, out)

@@ -13,7 +13,11 @@ HEADER = ["Id", "Namn", "Nivå", "Överordnad", "Chef", "E-post"]
 
 
 def test_written_form_reads_back(tmp_path: Path) -> None:
-    nodes = [Node("B1", "Bolaget", "bolag"), Node("V1", "VO Ett", "vo", "B1", "Anna"), Node("E1", "Enheten", "enhet", "V1")]
+    nodes = [
+        Node("B1", "Bolaget", "bolag"),
+        Node("V1", "VO Ett", "vo", "B1", "Anna"),
+        Node("E1", "Enheten", "enhet", "V1"),
+    ]
     path = tmp_path / "org.xlsx"
     write_organisation(path, nodes)
     org = load_organisation(path)
@@ -24,7 +28,9 @@ def test_written_form_reads_back(tmp_path: Path) -> None:
 
 def test_csv_with_semicolons_and_region_level_names(tmp_path: Path) -> None:
     path = tmp_path / "org.csv"
-    path.write_text("Id;Namn;Nivå;Överordnad\nR;Regionen;Region;\nF;Förv;Förvaltning;R\nE;Enh;Enhet;F\n", encoding="utf-8")
+    path.write_text(
+        "Id;Namn;Nivå;Överordnad\nR;Regionen;Region;\nF;Förv;Förvaltning;R\nE;Enh;Enhet;F\n", encoding="utf-8"
+    )
     org = load_organisation(path, level_names={"bolag": "Region", "vo": "Förvaltning"})
     assert [n.level for n in org.nodes.values()] == ["bolag", "vo", "enhet"]
 
