@@ -58,7 +58,7 @@ def generate_documents(
     from hpdocs.render.word import render_psb
 
     wanted = set(kinds)
-    plan, year, period = project.plan, project.year, result.period
+    year, period = project.year, result.period
     outdir = project.output / "dokument"
     outdir.mkdir(parents=True, exist_ok=True)
     templates = _templates(project)

@@ -331,8 +331,8 @@ def documents(
     """
     from hpdocs.atomic import ProjectLock
     from hpdocs.build import DOCUMENT_KINDS, generate_documents, render_board_paper
-    from hpdocs.inbox import find_workbooks
     from hpdocs.errors import UsageError
+    from hpdocs.inbox import find_workbooks
     from hpdocs.pipeline import consolidate_project
     from hpdocs.project import load_project
 

@@ -104,7 +104,7 @@ def test_validate_writes_a_problem_report_and_leaves_the_original_alone(
     assert code == 1 and bad.read_bytes() == before
     report = load_workbook(next((tmp_path / "rapport").glob("*.xlsx")))
     rows = [[c.value for c in r] for r in report["Problem"].iter_rows(min_row=6)]
-    assert ["Fel", "Adekvat kunskap och kompetens", "G22"] == rows[0][:3]
+    assert rows[0][:3] == ["Fel", "Adekvat kunskap och kompetens", "G22"]
     report.close()
 
 
@@ -113,6 +113,7 @@ def test_unknown_node_and_wrong_plan_are_structural_errors(example: Path, tmp_pa
     nodes = [n for n in org.nodes.values() if n.id != "E41"]
     write_organisation(example / "organisation.xlsx", nodes)
     code, out, _ = run("validate", "--projekt", str(example), "--json")
+    assert code == 1
     data = json.loads(out)
     dagkirurgin = next(f for f in data["filer"] if f["fil"] == "Enhet Dagkirurgin.xlsx")
     assert [p["code"] for p in dagkirurgin["problem"]] == ["okand-nod"]
