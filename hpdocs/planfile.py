@@ -190,11 +190,7 @@ def _level_row(level: str, node: _Node, area_id: str) -> LevelRow:
     followups: list[FollowUp] = []
     for pos, item in enumerate(_seq(node, "followups"), start=1):
         number = _text(item, "nr")
-        months_node = item.get("months")
-        months = tuple(m for n in months_node.seq() if (m := n.integer()) is not None) if months_node else ()
-        for month, month_node in zip(months, months_node.seq() if months_node else [], strict=False):
-            if not 1 <= month <= 12:
-                month_node.problem("plan-okant-varde", f"Månad {month} finns inte (1–12).")
+        months = _months(item)
         followups.append(
             FollowUp(
                 id=f"{prefix}.{_text(item, 'id') or f'f{pos}'}",
@@ -220,6 +216,18 @@ def _level_row(level: str, node: _Node, area_id: str) -> LevelRow:
     numbered = tuple(Activity(a.id, a.number, a.text, key) for a, key in zip(activities, keys, strict=True))
     label = _text(node, "label", level)
     return LevelRow(level, label, numbered, tuple(measures), tuple(followups))
+
+
+def _months(parent: _Node) -> tuple[int, ...]:
+    """The `months` list of a period or follow-up; each must be 1-12."""
+    result: list[int] = []
+    for node in _seq(parent, "months"):
+        month = node.integer()
+        if month is not None and not 1 <= month <= 12:
+            node.problem("plan-okant-varde", f"Månad {month} finns inte (1–12).")
+        elif month is not None:
+            result.append(month)
+    return tuple(result)
 
 
 def _seq(node: _Node, key: str) -> list[_Node]:
@@ -289,9 +297,7 @@ def parse_plan(text: str, *, file: str = "plan.yaml") -> Plan:
 
     periods: list[Period] = []
     for item in _seq(root, "periods"):
-        months_node = item.get("months")
-        months = tuple(m for n in months_node.seq() if (m := n.integer()) is not None) if months_node else ()
-        periods.append(Period(_text(item, "id", required=True), _text(item, "label", required=True), months))
+        periods.append(Period(_text(item, "id", required=True), _text(item, "label", required=True), _months(item)))
     if not periods:
         root.problem("plan-falt-saknas", 'Planen måste ha minst en period under "periods".')
 

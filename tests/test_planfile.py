@@ -114,3 +114,8 @@ def test_rhythm_decides_expected_periods() -> None:
 def test_missing_plan_file_says_what_to_do(tmp_path) -> None:
     with pytest.raises(PlanError, match="inbyggd:hp-2022"):
         load_plan(tmp_path / "saknas.yaml")
+
+
+def test_month_out_of_range_is_reported_where_it_stands() -> None:
+    text = MINIMAL.replace("months: [4, 5, 6]", "months: [4, 5, 13]")
+    assert problems_of(text) == [("plan-okant-varde", "rad 7, kolumn 51")]
