@@ -118,4 +118,4 @@ def test_missing_plan_file_says_what_to_do(tmp_path) -> None:
 
 def test_month_out_of_range_is_reported_where_it_stands() -> None:
     text = MINIMAL.replace("months: [4, 5, 6]", "months: [4, 5, 13]")
-    assert problems_of(text) == [("plan-okant-varde", "rad 7, kolumn 51")]
+    assert problems_of(text) == [("plan-okant-varde", "rad 7, kolumn 47")]
