@@ -205,10 +205,7 @@ class ProjectLock:
     def _held_message(self, holder: dict[str, object]) -> str:
         started = holder.get("started") or "okänd tid"
         who = f"{holder.get('host', 'okänd dator')}, process {holder.get('pid', '?')}"
-        return (
-            f"En annan hpdocs-körning arbetar redan i {self.folder} (startad {started} på "
-            f"{who}). Vänta tills den är klar eller ta bort {self.path} om den har avbrutits."
-        )
+        return f"En annan hpdocs-körning arbetar redan i {self.folder} (startad {started} på {who}). Vänta tills den är klar eller ta bort {self.path} om den har avbrutits."
 
 
 def _alive(pid: int) -> bool:

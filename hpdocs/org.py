@@ -124,7 +124,8 @@ def _rows_from_file(path: Path) -> tuple[str, list[list[Any]]]:
     refused = [p for p in inspect_workbook(path) if p.severity == "fel"]
     if refused:
         raise OrganisationError(str(refused[0]), refused)
-    workbook = CalamineWorkbook.from_path(str(path))
+    with path.open("rb") as handle:  # format from the content, not the extension
+        workbook = CalamineWorkbook.from_filelike(handle)
     try:
         names = workbook.sheet_names
         sheet = SHEET if SHEET in names else names[0]

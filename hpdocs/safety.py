@@ -68,25 +68,18 @@ _OTHER_OOXML = {
 
 _RESAVE = "Öppna arbetsboken i Excel, spara den som Excel-arbetsbok (.xlsx) och skicka igen."
 _MESSAGES = {
-    "fil-tom": "Filen är tom (0 byte); den har inte sparats klart eller skadats på vägen. "
-    "Spara arbetsboken i Excel och skicka den igen.",
-    "fil-for-stor": "Filen är {size}; gränsen är {limit}. Ta bort bilder och blad som inte hör "
-    "till handlingsplanen, spara och skicka igen.",
-    "fil-saknas": "Filen kunde inte öppnas ({reason}). Kontrollera att den finns och inte är "
-    "öppen i ett annat program, och försök igen.",
-    "fil-krypterad": "Arbetsboken är lösenordsskyddad (krypterad) och kan inte läsas. Spara den "
-    "utan lösenord (Arkiv › Info › Skydda arbetsbok › Kryptera med lösenord, töm rutan) och "
-    "skicka igen.",
-    "fil-gammal-xls": "Arbetsboken är sparad i det gamla Excel-formatet (.xls, Excel 97–2003). "
-    "Den läses, men spara den som Excel-arbetsbok (.xlsx) nästa gång (Arkiv › Spara som).",
-    "fil-makron": "Arbetsboken innehåller makron. Makron körs aldrig och kopieras inte; värdena "
-    "läses. Spara den gärna som vanlig Excel-arbetsbok (.xlsx) nästa gång.",
-    "fil-xml-dtd": "Delen {member} innehåller XML-konstruktioner (DTD) som kan användas för "
-    f"attacker; filen läses inte. {_RESAVE} Kontakta IT om du inte känner igen avsändaren.",
-    "fil-trasig": "Filen är skadad och kan inte läsas ({detail}); den kan ha kapats när den "
-    "skickades. Öppna den i Excel (som då erbjuder att reparera den), spara och skicka igen.",
-    "fil-zipbomb": "Filen packas upp till orimligt mycket data och läses inte av säkerhetsskäl: "
-    "{details}. En ifylld arbetsbok är normalt under några MB. " + _RESAVE,
+    "fil-tom": "Filen är tom (0 byte); den har inte sparats klart eller skadats på vägen. Spara arbetsboken i Excel och skicka den igen.",
+    "fil-for-stor": "Filen är {size}; gränsen är {limit}. Ta bort bilder och blad som inte hör till handlingsplanen, spara och skicka igen.",
+    "fil-saknas": "Filen kunde inte öppnas ({reason}). Kontrollera att den finns och inte är öppen i ett annat program, och försök igen.",
+    "fil-krypterad": "Arbetsboken är lösenordsskyddad (krypterad) och kan inte läsas. Spara den utan lösenord (Arkiv › Info › Skydda arbetsbok › Kryptera med lösenord, töm rutan) och skicka igen.",
+    "fil-gammal-xls": "Arbetsboken är sparad i det gamla Excel-formatet (.xls, Excel 97–2003). Den läses, men spara den som Excel-arbetsbok (.xlsx) nästa gång (Arkiv › Spara som).",
+    "fil-makron": "Arbetsboken innehåller makron. Makron körs aldrig och kopieras inte; värdena läses. Spara den gärna som vanlig Excel-arbetsbok (.xlsx) nästa gång.",
+    "fil-xml-dtd": "Delen {member} innehåller XML-konstruktioner (DTD) som kan användas för attacker; filen läses inte. "
+    + _RESAVE
+    + " Kontakta IT om du inte känner igen avsändaren.",
+    "fil-trasig": "Filen är skadad och kan inte läsas ({detail}); den kan ha kapats när den skickades. Öppna den i Excel (som då erbjuder att reparera den), spara och skicka igen.",
+    "fil-zipbomb": "Filen packas upp till orimligt mycket data och läses inte av säkerhetsskäl: {details}. En ifylld arbetsbok är normalt under några MB. "
+    + _RESAVE,
 }
 
 
@@ -225,11 +218,7 @@ def _bomb_details(infos: list[zipfile.ZipInfo], limits: Limits) -> list[str]:
     if size > limits.max_member_uncompressed:
         limit = _size(limits.max_member_uncompressed)
         details.append(f"delen {member} är {_size(size)} uppackad (gränsen är {limit})")
-    big = [
-        (i.file_size / max(i.compress_size, 1), i.filename)
-        for i in infos
-        if i.file_size > RATIO_FLOOR
-    ]
+    big = [(i.file_size / max(i.compress_size, 1), i.filename) for i in infos if i.file_size > RATIO_FLOOR]
     ratio, member = max(big, default=(0.0, ""))
     if ratio > limits.max_ratio:
         limit = f"{limits.max_ratio:.0f}"
@@ -279,8 +268,8 @@ def _hides_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, limit: int
 def _decode(head: bytes) -> str:
     if head.startswith((b"\xfe\xff", b"\0<")):
         return head.decode("utf-16-be", errors="replace")
-    if False:
-        return ""
+    if head.startswith((b"\xff\xfe", b"<\0")):
+        return head.decode("utf-16-le", errors="replace")
     return head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
 
 

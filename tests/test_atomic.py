@@ -53,9 +53,7 @@ def test_failing_writer_leaves_the_previous_file_and_no_temporary_file(tmp_path:
     assert files_in(tmp_path) == ["rapport.docx"]
 
 
-def test_locked_target_is_retried_then_reported(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_locked_target_is_retried_then_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows refuses to replace a file Excel has open: retry a little, then say so."""
     target = tmp_path / "plan.xlsx"
     target.write_bytes(b"gammal")

@@ -42,3 +42,10 @@ def test_unit_with_typical_mistakes_is_reported_precisely(plan: Plan) -> None:
 def test_real_files_never_crash_the_reader(plan: Plan, name: str) -> None:
     read = read_workbook(DATA / name, plan)
     assert read.identity.get("hpdocs.format") == "hpdocs-arbetsbok"
+
+
+def test_ods_saved_with_an_xlsx_name_is_read_by_content(plan: Plan, tmp_path: Path) -> None:
+    renamed = tmp_path / "Enhet Lärkan.xlsx"
+    renamed.write_bytes((DATA / "Enhet Lärkan (LibreOffice).ods").read_bytes())
+    read = read_workbook(renamed, plan)
+    assert read.report.ok and read.node_id == "E32" and len(read.entries) > 50

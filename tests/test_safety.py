@@ -23,12 +23,13 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 MB = 1 << 20
 SHEET = "xl/worksheets/sheet1.xml"
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-ROWS = f'<worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{{}}</t></is></c></row></sheetData></worksheet>'  # noqa: E501
-BILLION_LAUGHS = (
-    '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol "lol">'
-    + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)).replace(
-        "&lol0;", "&lol;"
-    )
+ROWS = (  # a worksheet with one text cell; format() puts the text in
+    f'<worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{{}}</t></is></c>'
+    "</row></sheetData></worksheet>"
+)
+BILLION_LAUGHS = (  # &lol9; would expand to 10^9 "lol"s
+    '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol0 "lol">'
+    + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
     + "]>"
     + ROWS.format("&lol9;")
 )
@@ -262,7 +263,7 @@ def test_powerpoint_renamed(tmp_path: Path) -> None:
         (
             b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">',
             "XML-kalkylblad 2003",
-        ),  # noqa: E501
+        ),
         (bytes(range(256)) * 4, "känns inte igen"),
     ],
 )
@@ -276,7 +277,7 @@ def test_other_files_are_not_workbooks(tmp_path: Path, content: bytes, told: str
 
 
 def test_zip_bomb_is_refused_without_decompressing(tmp_path: Path) -> None:
-    """160 MB of XML in a 160 kB file; inspecting it must not cost the 160 MB."""
+    """160 MB of XML in a file under 1 MB; inspecting it must not cost the 160 MB."""
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/workbook.xml", f"<workbook {NS}/>")
@@ -289,16 +290,14 @@ def test_zip_bomb_is_refused_without_decompressing(tmp_path: Path) -> None:
     tracemalloc.start()
     try:
         problems = inspect_workbook(path)
-        loose = Limits(max_member_uncompressed=1 << 30, max_total_uncompressed=1 << 30)
-        scanned = inspect_workbook(path, limits=Limits(**{**loose.__dict__, "max_ratio": 1e9}))
+        loose = Limits(max_member_uncompressed=1 << 30, max_total_uncompressed=1 << 30, max_ratio=1e9)
+        scanned = inspect_workbook(path, limits=loose)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert codes(problems) == [("fil-zipbomb", ERROR)]
     assert f"delen {SHEET} är 160,0 MB uppackad (gränsen är 100,0 MB)" in problems[0].message
-    assert "packas upp" in problems[0].message and "gånger (gränsen är 200 gånger)" in (
-        problems[0].message
-    )
+    assert "gånger (gränsen är 200 gånger)" in problems[0].message  # the ratio, too
     assert scanned == []  # the DTD check read a few kB of the member, not all of it
     assert peak < 20 * MB
 
@@ -345,9 +344,7 @@ def test_directory_is_measured_before_it_is_parsed(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("sheet", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["laughs", "external"])
-def test_entities_are_refused_and_calamine_refuses_them_too(
-    rezip: Callable[..., Path], sheet: str
-) -> None:
+def test_entities_are_refused_and_calamine_refuses_them_too(rezip: Callable[..., Path], sheet: str) -> None:
     path = rezip(members={SHEET: sheet})
     problems = inspect_workbook(path)
     assert codes(problems) == [("fil-xml-dtd", ERROR)]
@@ -406,9 +403,7 @@ def test_harmless_xml_is_not_refused(rezip: Callable[..., Path]) -> None:
         ("makro.xlsm", {}),
     ],
 )
-def test_macros_give_a_warning_only(
-    rezip: Callable[..., Path], name: str, members: dict[str, bytes]
-) -> None:
+def test_macros_give_a_warning_only(rezip: Callable[..., Path], name: str, members: dict[str, bytes]) -> None:
     problems = inspect_workbook(rezip(name, members=members))
     assert codes(problems) == [("fil-makron", WARNING)]
     assert "makron körs aldrig och kopieras inte; värdena läses" in problems[0].message.lower()
@@ -452,9 +447,7 @@ def test_member_without_a_name(rezip: Callable[..., Path]) -> None:
     assert codes(inspect_workbook(path)) == []
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_damaged_files_never_raise(real_xlsx: Path, tmp_path: Path, data: st.DataObject) -> None:
     """Whatever happens to the bytes on the way, the answer is a list of problems."""

@@ -105,9 +105,7 @@ def test_literal_ooxml_escape_survives(tmp_path: Path) -> None:
     assert round_trip(tmp_path, ["Mapp _x0041_ och _x000D_"])[2] == ["Mapp _x0041_ och _x000D_"]
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.text(alphabet=st.characters(blacklist_categories=()), min_size=1, max_size=300)
     | st.from_regex(r"\A[=+@-]?(_x[0-9A-F]{4}_|[\x00-\x1f]|[a-zå ])*\Z")
