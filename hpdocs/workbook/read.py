@@ -21,7 +21,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlE
 
 from hpdocs.plan import Measure, MeasureKind, Plan
 from hpdocs.problems import Problem, Report, Severity
-from hpdocs.safety import inspect_workbook
+from hpdocs.safety import _ZIP_ERRORS, inspect_workbook
 from hpdocs.values import (
     clean_text,
     excel_cell,
@@ -136,7 +136,7 @@ def _uncached_formulas(path: Path) -> dict[str, set[str]]:
                 cells = {m.group(1).decode() for m in _FORMULA_NO_VALUE.finditer(data)}
                 if cells:
                     found[sheet] = cells
-    except (zipfile.BadZipFile, OSError, KeyError, DefusedXmlException, ParseError):
+    except (*_ZIP_ERRORS, KeyError, DefusedXmlException, ParseError):  # a damaged member: no scan
         return {}
     return found
 
@@ -159,6 +159,8 @@ class _SheetReader:
 
     def read(self, area_id: str) -> None:
         cols = self._columns()
+        if not {"id", "period", "text", "status", "varde", "namnare", "kommentar"} <= cols.keys():
+            return  # an input column is gone (reported by _columns): no cell can be placed
         start = next((i for i, r in enumerate(self.rows) if r and clean_text(r[0]) == c.COLUMNS_MARKER), None)
         first = (start + 2) if start is not None else 0
         own_seen: dict[str, str] = {}
@@ -419,7 +421,10 @@ def read_workbook(
     if not result.report.ok:
         return result
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        # from_filelike picks the format from the content, not the extension, so an
+        # .ods saved as .xlsx reads too; the file is closed again at once.
+        with path.open("rb") as handle:
+            workbook = CalamineWorkbook.from_filelike(handle)
     except PasswordError:
         result.report.add(
             Problem(
