@@ -428,3 +428,30 @@ def templates(mallar: tuple[Path, ...], project_dir: Path | None) -> None:
             click.echo(line)
         problems += len(found)
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
+
+
+@cli.command()
+@project_argument
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på. Låt den vara 127.0.0.1 bakom en omvänd proxy.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port.")
+@click.option("--satt-losenord", "set_password", is_flag=True, help="Sätt samordnarens lösenord (frågar efter det) och avsluta.")
+@handle_errors
+def serve(projekt: Path, host: str, port: int, set_password: bool) -> None:
+    """Starta webbsidan där chefer lämnar in arbetsböcker och hämtar dokument.
+
+    Se docs/webb.md för drift bakom organisationens omvända proxy och inloggning.
+
+    \b
+    Exempel:
+      hpdocs serve min-plan --satt-losenord
+      hpdocs serve min-plan --port 8080
+    """
+    from hpdocs.web import serve as run
+    from hpdocs.web import set_coordinator_password
+
+    if set_password:
+        password = click.prompt("Nytt lösenord för samordnaren (minst 10 tecken)", hide_input=True, confirmation_prompt="Upprepa lösenordet")
+        set_coordinator_password(projekt, password)
+        click.echo("Lösenordet är sparat. Alla som var inloggade som samordnare har loggats ut.")
+        return
+    run(projekt, host=host, port=port, progress=_progress)

@@ -21,6 +21,7 @@ from hpdocs.atomic import atomic_path
 from hpdocs.errors import OrganisationError
 from hpdocs.plan import DEFAULT_LEVEL_NAMES, LEVEL_KEYS
 from hpdocs.problems import Problem
+from hpdocs.textsafe import write_text_cell
 from hpdocs.values import clean_text, excel_cell, normalise_header
 
 SHEET = "Organisation"
@@ -281,7 +282,9 @@ def write_organisation(
     for r, node in enumerate(rows, start=2):
         values = (node.id, node.name, names[node.level], node.parent, node.manager, node.email)
         for col, val in enumerate(values, start=1):
-            ws.cell(row=r, column=col, value=val).number_format = "@"
+            cell = ws.cell(row=r, column=col)
+            write_text_cell(cell, val)  # a name starting with "=" stays a name
+            cell.number_format = "@"
     for r in range(2, max(len(rows) + 2, 200)):
         ws.cell(row=r, column=1).number_format = "@"  # ids keep leading zeros
     levels = DataValidation(

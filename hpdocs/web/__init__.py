@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hpdocs.errors import UsageError
 
@@ -53,6 +53,38 @@ def set_coordinator_password(project_dir: Path, password: str) -> None:
     Database(load_settings(project.root).database).set_password_hash(hash_password(password))
 
 
+def make_server(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, threads: int = 8) -> Any:
+    """A waitress server for `app` with the project's proxy settings (port 0: any free port).
+
+    X-Forwarded-* headers are used only from `betrodd_proxy` and removed from anyone else.
+    """
+    try:
+        from waitress import create_server
+    except ImportError as exc:
+        raise UsageError(f"{_MISSING} ({exc.name} saknas).") from exc
+    settings = app.extensions["hpdocs"].portal.settings
+    proxy: dict[str, Any] = {"clear_untrusted_proxy_headers": True}
+    if settings.trusted_proxy:
+        proxy["trusted_proxy"] = settings.trusted_proxy
+        proxy["trusted_proxy_headers"] = {
+            "x-forwarded-for",
+            "x-forwarded-proto",
+            "x-forwarded-host",
+            "x-forwarded-port",
+        }
+    return create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="hpdocs",
+        url_prefix=settings.url_prefix,
+        # Larger than Flask's limit, so that Flask answers with the Swedish page.
+        max_request_body_size=4 * app.config["MAX_CONTENT_LENGTH"],
+        **proxy,
+    )
+
+
 def serve(
     project_dir: Path,
     host: str = DEFAULT_HOST,
@@ -63,31 +95,15 @@ def serve(
 ) -> None:
     """Serve the project with waitress until interrupted (Ctrl+C)."""
     app = create_app(project_dir)
-    try:
-        from waitress import create_server
-    except ImportError as exc:
-        raise UsageError(f"{_MISSING} ({exc.name} saknas).") from exc
-    ctx = app.extensions["hpdocs"]
-    settings = ctx.portal.settings
-    proxy = {
-        "trusted_proxy": settings.trusted_proxy or None,
-        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port"},
-        "clear_untrusted_proxy_headers": True,
-    }
-    server = create_server(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="hpdocs",
-        url_prefix=settings.url_prefix,
-        # Larger than Flask's limit, so that Flask answers with the Swedish page.
-        max_request_body_size=4 * app.config["MAX_CONTENT_LENGTH"],
-        **(proxy if settings.trusted_proxy else {"clear_untrusted_proxy_headers": True}),
+    server = make_server(app, host, port, threads=threads)
+    portal = app.extensions["hpdocs"].portal
+    progress(
+        f"hpdocs: webbsidan för {portal.project.root} körs på http://{host}:{port}/ – avsluta med Ctrl+C."
     )
-    progress(f"hpdocs: webbsidan för {ctx.portal.project.root} körs på http://{host}:{port}/ – avsluta med Ctrl+C.")
-    if ctx.portal.db.password() is None:
-        progress("Inget lösenord för samordnaren är satt ännu. Sätt det med: hpdocs serve PROJEKT --satt-losenord")
+    if portal.db.password() is None:
+        progress(
+            "Inget lösenord för samordnaren är satt ännu. Sätt det med: hpdocs serve PROJEKT --satt-losenord"
+        )
     try:
         server.run()
     except KeyboardInterrupt:

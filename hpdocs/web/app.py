@@ -23,6 +23,7 @@ from hpdocs import __version__
 from hpdocs.errors import HpdocsError
 from hpdocs.project import load_project
 from hpdocs.web import security
+from hpdocs.web.db import Submission
 from hpdocs.web.documents import Builder
 from hpdocs.web.service import Portal
 from hpdocs.web.settings import WebSettings, load_settings
@@ -40,6 +41,13 @@ class WebContext:
 def context() -> WebContext:
     ctx: WebContext = current_app.extensions["hpdocs"]
     return ctx
+
+
+def submitted(submission: Submission) -> None:
+    """After an upload or restore: rebuild at once if the project asks for it."""
+    ctx = context()
+    if submission.ok and ctx.portal.settings.build_after_upload:
+        ctx.builder.start()
 
 
 def csrf_token() -> str:
@@ -77,7 +85,9 @@ def create_app(project_dir: Path, *, settings: WebSettings | None = None) -> Fla
         SEND_FILE_MAX_AGE_DEFAULT=0,
     )
     app.config.update(settings.extra)
-    app.extensions["hpdocs"] = WebContext(portal, Builder(portal.db, lambda: portal.project), security.LoginThrottle())
+    app.extensions["hpdocs"] = WebContext(
+        portal, Builder(portal.db, lambda: portal.project), security.LoginThrottle()
+    )
     app.jinja_env.globals.update(csrf_token=csrf_token, is_coordinator=is_coordinator, version=__version__)
 
     from hpdocs.web.coordinator import bp as coordinator_bp

@@ -16,8 +16,8 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from werkzeug.wrappers import Response
 
 from hpdocs.web import security
-from hpdocs.web.app import context, is_coordinator
-from hpdocs.web.documents import find_document, list_documents
+from hpdocs.web.app import context, is_coordinator, submitted
+from hpdocs.web.documents import Document, find_document, list_documents
 from hpdocs.web.manager import send_submission_file
 from hpdocs.web.storage import TooLarge
 
@@ -45,10 +45,10 @@ def _local(target: str | None) -> str:
 
 
 def _base_url() -> str:
-    return context().portal.settings.base_url or request.host_url.rstrip("/")
+    return context().portal.settings.base_url or request.url_root.rstrip("/")
 
 
-def _documents() -> list:  # type: ignore[type-arg]
+def _documents() -> list[Document]:
     portal = context().portal
     build = portal.db.last_build(finished=True)
     return list_documents(portal.project, build.outputs if build else None)
@@ -79,7 +79,9 @@ def login() -> Response | str | tuple[str, int]:
             ctx.throttle.failed(client)
             error = "Fel lösenord."
     status = 200 if not error else 401
-    return render_template("login.html", error=error, has_password=stored is not None, next=request.values.get("next", "")), status
+    return render_template(
+        "login.html", error=error, has_password=stored is not None, next=request.values.get("next", "")
+    ), status
 
 
 @bp.post("/logout")
@@ -138,6 +140,7 @@ def upload_for(node_id: str) -> Response:
         submission = portal.upload(found, file.stream, file.filename, by="samordnare")
     except TooLarge:
         abort(413)
+    submitted(submission)
     return redirect(url_for("samordnare.submission", sid=submission.id), code=303)
 
 
@@ -187,6 +190,7 @@ def restore(sid: int) -> Response:
         restored = context().portal.restore(sid)
     except KeyError:
         abort(404)
+    submitted(restored)
     return redirect(url_for("samordnare.submission", sid=restored.id), code=303)
 
 
@@ -227,7 +231,15 @@ def links_csv() -> Response:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(["Id", "Namn", "Chef", "E-post", "Länk"])
     for node_, token in issued:
-        writer.writerow([_cell(node_.id), _cell(node_.name), _cell(node_.manager), _cell(node_.email), f"{base}/n/{token}"])
+        writer.writerow(
+            [
+                _cell(node_.id),
+                _cell(node_.name),
+                _cell(node_.manager),
+                _cell(node_.email),
+                f"{base}/n/{token}",
+            ]
+        )
     data = io.BytesIO(("\ufeff" + buffer.getvalue()).encode("utf-8"))  # BOM: Excel reads UTF-8
     name = f"personliga-lankar-{datetime.now():%Y%m%d-%H%M}.csv"
     return send_file(data, mimetype="text/csv", as_attachment=True, download_name=name)

@@ -13,7 +13,6 @@ and the company's own link see it.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import threading
 import traceback
@@ -25,7 +24,7 @@ from typing import Any
 from hpdocs.atomic import ProjectLock
 from hpdocs.errors import HpdocsError
 from hpdocs.org import Node, Organisation
-from hpdocs.pipeline import consolidate_project, safe_name
+from hpdocs.pipeline import safe_name
 from hpdocs.project import Project
 from hpdocs.web.db import Database
 
@@ -97,7 +96,9 @@ def list_documents(project: Project, recorded: list[dict[str, str]] | None = Non
             area_id = area.id if area else ""
         else:
             area_id = area_by_name(path.stem, org)
-        group = record.get("grupp") or (GROUPS.get(rel_parts[0], "Översikt") if len(rel_parts) > 1 else "Översikt")
+        group = record.get("grupp") or (
+            GROUPS.get(rel_parts[0], "Översikt") if len(rel_parts) > 1 else "Översikt"
+        )
         docs.append(Document(rel, record.get("titel") or path.stem, group, area_id, path))
     return docs
 
@@ -125,30 +126,19 @@ def _output_record(root: Path, output: Any) -> dict[str, str]:
 
 
 def run_build(project: Project, progress: Callable[[str], None]) -> tuple[str, list[dict[str, str]]]:
-    """hpdocs.build.build_project when it exists, else consolidation only; under the project lock."""
-    with ProjectLock(project.root, timeout=300):
-        if importlib.util.find_spec("hpdocs.build") is not None:
-            from hpdocs.build import build_project  # type: ignore[import-not-found,unused-ignore]
+    """The CLI's `hpdocs build` (documents without PDF), under the project lock."""
+    from hpdocs.build import build_project
 
-            built = build_project(project, None, pdf=False, progress=progress)
-            result, outputs = built.consolidation, list(built.outputs)
-        else:
-            result = consolidate_project(project, None, progress=progress)
-            outputs = [_Fallback(p, p.stem, "Sammanställningar") for p in result.files]
+    with ProjectLock(project.root, timeout=300):
+        built = build_project(project, None, pdf=False, progress=progress)
+    result = built.consolidation
     comp = result.company.completeness
-    records = [_output_record(project.output, o) for o in outputs]
+    records = [_output_record(project.output, o) for o in built.outputs]
     summary = (
         f"Period {result.year}-{result.period}: {len(comp.submitted)} av {comp.expected} har lämnat in. "
         f"{len(records)} filer skapade."
     )
     return summary, records
-
-
-@dataclass(frozen=True)
-class _Fallback:
-    path: Path
-    title: str
-    group: str
 
 
 class Builder:

@@ -7,6 +7,7 @@ business area's), so a token for unit A gets 404 for everything of unit B.
 
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from werkzeug.wrappers import Response
 
 from hpdocs.org import Node
-from hpdocs.web.app import context
-from hpdocs.web.documents import find_document, list_documents, visible_to
+from hpdocs.web.app import context, submitted
+from hpdocs.web.documents import Document, find_document, list_documents, visible_to
 from hpdocs.web.storage import TooLarge
 from hpdocs.workbook.write import WorkbookSpec, workbook_filename, write_workbook
 
@@ -31,7 +32,7 @@ def _node(token: str) -> Node:
     return node
 
 
-def _documents(node: Node) -> list:  # type: ignore[type-arg]
+def _documents(node: Node) -> list[Document]:
     portal = context().portal
     project = portal.project
     build = portal.db.last_build(finished=True)
@@ -73,11 +74,12 @@ def blank(token: str) -> Response:
     parent = project.organisation.nodes.get(node.parent)
     name = workbook_filename(project.plan, node)
     with tempfile.TemporaryDirectory(prefix="hpdocs-web-") as folder:
-        path = write_workbook(WorkbookSpec(project.plan, node, project.year, parent.name if parent else ""), Path(folder) / "arbetsbok.xlsx")
+        path = write_workbook(
+            WorkbookSpec(project.plan, node, project.year, parent.name if parent else ""),
+            Path(folder) / "arbetsbok.xlsx",
+        )
         data = path.read_bytes()
-    response = Response(data, mimetype=XLSX)
-    response.headers.set("Content-Disposition", "attachment", filename=name)
-    return response
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
 
 
 @bp.post("/inlamning")
@@ -85,11 +87,14 @@ def upload(token: str) -> Response | tuple[str, int]:
     node = _node(token)
     file = request.files.get("fil")
     if file is None or not file.filename:
-        return render_template("error.html", code=400, reason="ingen-fil", back=url_for("chef.home", token=token)), 400
+        return render_template(
+            "error.html", code=400, reason="ingen-fil", back=url_for("chef.home", token=token)
+        ), 400
     try:
         submission = context().portal.upload(node, file.stream, file.filename, by="lank")
     except TooLarge:
         abort(413)
+    submitted(submission)
     return redirect(url_for("chef.result", token=token, sid=submission.id), code=303)
 
 

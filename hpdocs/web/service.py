@@ -11,10 +11,10 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from hpdocs.inbox import check_identity
-from hpdocs.org import Node, Organisation
+from hpdocs.org import Node
 from hpdocs.problems import Problem
 from hpdocs.project import CONFIG_NAME, Project, load_project
 from hpdocs.web import security
@@ -143,14 +143,28 @@ class Portal:
         read = read_workbook(path, project.plan, name=name)
         check_identity(read, project.plan, project.organisation, project.year)
         if read.report.ok and read.kind == c.KIND_ROLLUP:
-            read.report.add(Problem("webb-sammanstallning", "Det här är en sammanställning, inte en arbetsbok. Lämna in enhetens egen arbetsbok (ladda ned den här på sidan).", file=name, sheet=c.IDENTITY_SHEET))
+            read.report.add(
+                Problem(
+                    "webb-sammanstallning",
+                    "Det här är en sammanställning, inte en arbetsbok. Lämna in enhetens egen arbetsbok (ladda ned den här på sidan).",
+                    file=name,
+                    sheet=c.IDENTITY_SHEET,
+                )
+            )
         elif read.node_id and read.node_id != node.id:
             other = project.organisation.nodes.get(read.node_id)
             owner = f"{other.name} ({other.id})" if other else read.node_id
-            read.report.add(Problem("webb-annan-enhet", f"Arbetsboken gäller {owner}, men länken gäller {node.name}. Lämna in {node.name}s egen arbetsbok; ladda ned den här på sidan om du inte har den.", file=name, sheet=c.IDENTITY_SHEET))
+            read.report.add(
+                Problem(
+                    "webb-annan-enhet",
+                    f"Arbetsboken gäller {owner}, men länken gäller {node.name}. Lämna in {node.name}s egen arbetsbok; ladda ned den här på sidan om du inte har den.",
+                    file=name,
+                    sheet=c.IDENTITY_SHEET,
+                )
+            )
         return read
 
-    def upload(self, node: Node, stream: BinaryIO, filename: str | None, *, by: str) -> Submission:
+    def upload(self, node: Node, stream: IO[bytes], filename: str | None, *, by: str) -> Submission:
         """Store, check and record one upload; a valid one becomes the node's inbox file."""
         name = clean_original_name(filename)
         received = self.storage.receive(node.id, stream, name, limit=self.settings.max_upload_bytes)
@@ -225,7 +239,3 @@ class Portal:
             return []
         ours = self.db.inbox_names()
         return [p.name for p in find_workbooks([inbox]) if p.name not in ours]
-
-
-def business_area(org: Organisation, node: Node) -> Node | None:
-    return org.business_area_of(node.id)

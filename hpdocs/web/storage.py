@@ -36,7 +36,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from hpdocs.atomic import atomic_path
 from hpdocs.pipeline import safe_name
@@ -120,7 +120,7 @@ class Storage:
     def path_of(self, submission: Submission) -> Path:
         return self.uploads / submission.stored_path
 
-    def receive(self, node_id: str, stream: BinaryIO, original_name: str, *, limit: int) -> Received:
+    def receive(self, node_id: str, stream: IO[bytes], original_name: str, *, limit: int) -> Received:
         """Step 1: stream the upload into a hidden temporary file, hashing it on the way."""
         folder = self.uploads / node_folder(node_id)
         folder.mkdir(parents=True, exist_ok=True)
@@ -251,7 +251,9 @@ class Storage:
         done: list[str] = []
         known = self.db.stored_paths()
         if self.uploads.is_dir():
-            for folder in sorted(p for p in self.uploads.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            for folder in sorted(
+                p for p in self.uploads.iterdir() if p.is_dir() and not p.name.startswith(".")
+            ):
                 for file in sorted(p for p in folder.iterdir() if p.is_file()):
                     rel = file.relative_to(self.uploads).as_posix()
                     if file.name.startswith(TEMP_PREFIX):
