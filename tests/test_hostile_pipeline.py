@@ -42,11 +42,10 @@ MACRO_VALUES = {
     "kompetens.enhet.m1@Q3": {"varde": 3, "namnare": 4},
 }
 SHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-ROWS = f'<worksheet {SHEET_NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{{}}</t></is></c></row></sheetData></worksheet>'  # noqa: E501
+ROWS = f'<worksheet {SHEET_NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{{}}</t></is></c></row></sheetData></worksheet>'
 LAUGHS = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
-BILLION_LAUGHS = (
-    f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol0 "lol">{LAUGHS}]>'
-    + ROWS.format("&lol9;")
+BILLION_LAUGHS = f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol0 "lol">{LAUGHS}]>' + ROWS.format(
+    "&lol9;"
 )
 # File name -> the codes validate must give it, in order. The .xlsm is read (a warning only).
 HOSTILE = {
@@ -143,7 +142,8 @@ def build_corpus(inbox: Path, project: Project, work: Path) -> None:
 
 def sha256s(project: Path) -> dict[str, str]:
     """Every input of the project: inbox, organisation, plan and settings."""
-    files = [*sorted((project / "inkorg").iterdir()), *sorted(project.glob("*.*"))]
+    settings = [p for p in project.iterdir() if p.is_file() and not p.name.startswith(".")]
+    files = [*sorted((project / "inkorg").iterdir()), *sorted(settings)]
     return {str(p.relative_to(project)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 

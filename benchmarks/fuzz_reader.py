@@ -1,0 +1,187 @@
+"""Fuzz the workbook reader: damaged bytes in, a report out, never an exception.
+
+A small real filled workbook is mutated over and over (bytes flipped anywhere in the zip,
+bytes flipped inside a member's XML and re-zipped so that they get past the zip checks,
+truncations, members swapped, dropped or duplicated) and `read_workbook` must always return a
+WorkbookRead holding entries or problems. The test suite runs this for a few seconds
+(tests/test_reader_fuzz.py); run it for longer on purpose:
+
+    python benchmarks/fuzz_reader.py --minutes 10 [--seed 1] [--ut fynd/]
+
+Inputs that make the reader raise (or return neither entries nor problems) are saved in the
+`--ut` folder with the seed that made them, so that they can become regression tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import sys
+import tempfile
+import time
+import traceback
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hpdocs.org import Node
+from hpdocs.plan import Plan
+from hpdocs.planfile import load_plan
+from hpdocs.workbook.fill import fill_workbook
+from hpdocs.workbook.read import WorkbookRead, plan_index, read_workbook
+from hpdocs.workbook.write import WorkbookSpec, write_workbook
+
+VALUES = {
+    "ledning.enhet.a1@Q3": {"status": "Klar", "kommentar": "Klart på APT 👍"},
+    "ledning.enhet.m1@Q3": {"varde": 7},
+    "kompetens.enhet.m1@Q3": {"varde": 12, "namnare": 20},
+    "risk.enhet.m1@Q2": {"varde": "Ja"},
+}
+
+
+def make_base(folder: Path, plan: Plan) -> Path:
+    """A small filled workbook, as a unit manager sends it in."""
+    node = Node("E1", "Akuten", "enhet", "VO1", "Eva")
+    path = write_workbook(
+        WorkbookSpec(plan, node, 2022, "Primärvård", "2022-01-10 08:00"), folder / "bas.xlsx"
+    )
+    return fill_workbook(path, VALUES, identity={"hpdocs.uppdaterad": "2022-10-01"})
+
+
+def _members(data: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return [(info, zf.read(info)) for info in zf.infolist()]
+
+
+def _zip(members: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, content in members:
+            zf.writestr(info.filename, content)
+    return out.getvalue()
+
+
+def flip_bytes(data: bytes, rng: random.Random) -> bytes:
+    raw = bytearray(data)
+    for _ in range(rng.randint(1, 16)):
+        raw[rng.randrange(len(raw))] = rng.randrange(256)
+    return bytes(raw)
+
+
+def flip_inside_member(data: bytes, rng: random.Random) -> bytes:
+    """Damage one member's XML and re-zip it: the zip is valid, the XML is not."""
+    members = _members(data)
+    index = rng.randrange(len(members))
+    info, content = members[index]
+    raw = bytearray(content)
+    for _ in range(rng.randint(1, 8)):
+        at = rng.randrange(max(len(raw), 1))
+        choice = rng.random()
+        if choice < 0.4 and raw:
+            raw[at] = rng.choice(b'<>&"/=:x0 \x00\xff')
+        elif choice < 0.7:
+            raw[at:at] = rng.choice([b"<", b"</c>", b"&lol;", b"<!DOCTYPE x>", b"\xc3", b"]]>"])
+        else:
+            del raw[at : at + rng.randint(1, 64)]
+    members[index] = (info, bytes(raw))
+    return _zip(members)
+
+
+def truncate(data: bytes, rng: random.Random) -> bytes:
+    return data[: rng.randrange(len(data))]
+
+
+def swap_members(data: bytes, rng: random.Random) -> bytes:
+    """Swap the contents of two members, drop one or duplicate one under another name."""
+    members = _members(data)
+    a, b = rng.sample(range(len(members)), 2)
+    action = rng.random()
+    if action < 0.5:
+        (ia, ca), (ib, cb) = members[a], members[b]
+        members[a], members[b] = (ia, cb), (ib, ca)
+    elif action < 0.8:
+        del members[a]
+    else:
+        members[a] = (members[a][0], members[b][1])
+    return _zip(members)
+
+
+MUTATIONS: dict[str, Callable[[bytes, random.Random], bytes]] = {
+    "bytes": flip_bytes,
+    "xml": flip_inside_member,
+    "kapad": truncate,
+    "delar": swap_members,
+}
+
+
+@dataclass
+class Finding:
+    seed: int
+    mutation: str
+    error: str
+    path: Path
+
+
+def fuzz_once(base: bytes, seed: int, plan: Plan, folder: Path, index: dict | None = None) -> Finding | None:
+    """One mutated workbook through the reader; a Finding if it raised or reported nothing."""
+    rng = random.Random(seed)
+    name = rng.choice(sorted(MUTATIONS))
+    path = folder / f"fuzz-{seed}-{name}.xlsx"
+    path.write_bytes(MUTATIONS[name](base, rng))
+    try:
+        read = read_workbook(path, plan, index=index)
+    except BaseException as exc:  # calamine's panics derive from BaseException
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return Finding(seed, name, "".join(traceback.format_exception(exc)), path)
+    if not isinstance(read, WorkbookRead) or not (read.entries or len(read.report)):
+        return Finding(seed, name, "varken värden eller problem", path)
+    path.unlink()
+    return None
+
+
+def fuzz(
+    seconds: float,
+    *,
+    seed: int = 0,
+    plan: Plan | None = None,
+    folder: Path | None = None,
+    max_runs: int | None = None,
+) -> tuple[int, list[Finding]]:
+    """Mutate and read until the time (or number of runs) is up: (runs, findings)."""
+    plan = plan or load_plan("hp-2022")
+    index = plan_index(plan)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = folder or Path(tmp)
+        base = make_base(Path(tmp), plan).read_bytes()
+        findings: list[Finding] = []
+        deadline = time.monotonic() + seconds
+        runs = 0
+        while time.monotonic() < deadline and (max_runs is None or runs < max_runs):
+            found = fuzz_once(base, seed + runs, plan, work, index)
+            if found:
+                findings.append(found)
+            runs += 1
+        return runs, findings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--minutes", type=float, default=5.0)
+    parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument(
+        "--ut", type=Path, default=Path("fuzz-fynd"), help="mapp för filer som fällde läsaren"
+    )
+    args = parser.parse_args(argv)
+    args.ut.mkdir(parents=True, exist_ok=True)
+    runs, findings = fuzz(args.minutes * 60, seed=args.seed, folder=args.ut)
+    for finding in findings:
+        print(f"seed {finding.seed} ({finding.mutation}): {finding.path}\n{finding.error}")
+    print(f"{runs} muterade arbetsböcker från seed {args.seed}, {len(findings)} fynd.")
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
