@@ -432,9 +432,19 @@ def templates(mallar: tuple[Path, ...], project_dir: Path | None) -> None:
 
 @cli.command()
 @project_argument
-@click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på. Låt den vara 127.0.0.1 bakom en omvänd proxy.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Adress att lyssna på. Låt den vara 127.0.0.1 bakom en omvänd proxy.",
+)
 @click.option("--port", default=8000, show_default=True, type=int, help="Port.")
-@click.option("--satt-losenord", "set_password", is_flag=True, help="Sätt samordnarens lösenord (frågar efter det) och avsluta.")
+@click.option(
+    "--satt-losenord",
+    "set_password",
+    is_flag=True,
+    help="Sätt samordnarens lösenord (frågar efter det) och avsluta.",
+)
 @handle_errors
 def serve(projekt: Path, host: str, port: int, set_password: bool) -> None:
     """Starta webbsidan där chefer lämnar in arbetsböcker och hämtar dokument.
@@ -450,7 +460,11 @@ def serve(projekt: Path, host: str, port: int, set_password: bool) -> None:
     from hpdocs.web import set_coordinator_password
 
     if set_password:
-        password = click.prompt("Nytt lösenord för samordnaren (minst 10 tecken)", hide_input=True, confirmation_prompt="Upprepa lösenordet")
+        password = click.prompt(
+            "Nytt lösenord för samordnaren (minst 10 tecken)",
+            hide_input=True,
+            confirmation_prompt="Upprepa lösenordet",
+        )
         set_coordinator_password(projekt, password)
         click.echo("Lösenordet är sparat. Alla som var inloggade som samordnare har loggats ut.")
         return

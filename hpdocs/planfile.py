@@ -268,7 +268,9 @@ def _check_unique(ctx: _Context, root: _Node, plan: Plan) -> None:
     for area, node in zip(plan.areas, nodes, strict=False):
         ids = [area.id]
         for row in area.rows:
-            ids += [a.id for a in row.activities] + [m.id for m in row.measures] + [f.id for f in row.followups]
+            ids += (
+                [a.id for a in row.activities] + [m.id for m in row.measures] + [f.id for f in row.followups]
+            )
         for ident in ids:
             if ident in seen:
                 node.problem("plan-dubblett-id", f'Id "{ident}" finns två gånger. Varje id måste vara unikt.')
@@ -297,7 +299,9 @@ def parse_plan(text: str, *, file: str = "plan.yaml") -> Plan:
 
     periods: list[Period] = []
     for item in _seq(root, "periods"):
-        periods.append(Period(_text(item, "id", required=True), _text(item, "label", required=True), _months(item)))
+        periods.append(
+            Period(_text(item, "id", required=True), _text(item, "label", required=True), _months(item))
+        )
     if not periods:
         root.problem("plan-falt-saknas", 'Planen måste ha minst en period under "periods".')
 

@@ -106,9 +106,7 @@ def _styles(doc: Document) -> None:
 def _page(doc: Document, header_right: str, *, landscape: bool = False) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = (
-        (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
-    )
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
     section.top_margin, section.bottom_margin = Mm(22), Mm(20)
     section.left_margin = section.right_margin = Mm(18)
     section.header_distance = section.footer_distance = Mm(10)
@@ -140,9 +138,7 @@ def _field(paragraph: Paragraph, instr: str) -> None:
 # --------------------------------------------------------------------- writing
 
 
-def _para(
-    doc: Document, *parts: Part | str, style: str = "Normal", keep: bool = False
-) -> Paragraph:
+def _para(doc: Document, *parts: Part | str, style: str = "Normal", keep: bool = False) -> Paragraph:
     """A paragraph whose parts are separate runs: a tag is always one whole run.
 
     `keep` keeps it on the same page as what follows (a lead-in and its table)."""
@@ -284,9 +280,7 @@ def build_psb() -> Document:
     _tag(doc, "{%p for area in areas %}")
     _para(doc, "{{ area.heading }}", style="Heading 2")
     _para(doc, ("Prioritering: ", "b"), "{{ area.priority }}", keep=True)
-    _para(
-        doc, ("Status: ", "b"), "{{ area.status }}", (" ({{ area.status_source }})", "i"), keep=True
-    )
+    _para(doc, ("Status: ", "b"), "{{ area.status }}", (" ({{ area.status_source }})", "i"), keep=True)
 
     _para(doc, "Aktiviteter – {{ area.own_level }}", style="Heading 3")
     _tag(doc, "{%p if area.activities %}")
@@ -425,9 +419,7 @@ def build_board() -> Document:
     _tag(doc, "{%p endif %}")
     _para(doc, ("Prioritering: ", "b"), "{{ area.priority }}", keep=True)
     _tag(doc, "{%p if with_status %}")
-    _para(
-        doc, ("Status: ", "b"), "{{ area.status }}", (" ({{ area.status_source }})", "i"), keep=True
-    )
+    _para(doc, ("Status: ", "b"), "{{ area.status }}", (" ({{ area.status_source }})", "i"), keep=True)
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if area.goals %}")
     _tag(doc, "{%p for g in area.goals %}")

@@ -72,8 +72,15 @@ def _items(plan: dict):
 def test_nine_areas_in_seed_order(hp: dict, seed000: str) -> None:
     areas = hp["areas"]
     assert [a["id"] for a in areas] == [
-        "ledning", "sakerhetskultur", "kompetens", "medskapare",
-        "vardskador", "system", "harochnu", "analys", "risk",
+        "ledning",
+        "sakerhetskultur",
+        "kompetens",
+        "medskapare",
+        "vardskador",
+        "system",
+        "harochnu",
+        "analys",
+        "risk",
     ]
     assert [a["kind"] for a in areas] == ["förutsättning"] * 4 + ["fokusområde"] * 5
     for area in areas:
@@ -158,8 +165,11 @@ def test_kinds_rhythms_and_references_are_valid(name: str) -> None:
                     nr = item["nr"]
                     span = re.fullmatch(r"(\d+)-(\d+)", nr)
                     default = (
-                        [str(n) for n in range(int(span[1]), int(span[2]) + 1)] if span
-                        else [nr] if nr else keys
+                        [str(n) for n in range(int(span[1]), int(span[2]) + 1)]
+                        if span
+                        else [nr]
+                        if nr
+                        else keys
                     )
                     refs = item.get("activities", default)
                     for ref in refs:
@@ -172,7 +182,9 @@ def test_region_plan(region: dict, seed003: str) -> None:
     assert region["levels"] == {"bolag": "Region", "vo": "Förvaltning", "enhet": "Enhet"}
     assert [p["id"] for p in region["periods"]] == ["T1", "T2", "T3"]
     assert [a["title"] for a in region["areas"]] == [
-        "Engagerad ledning", "Adekvat kunskap och kompetens", "Stärka analys, lärande och utveckling",
+        "Engagerad ledning",
+        "Adekvat kunskap och kompetens",
+        "Stärka analys, lärande och utveckling",
     ]
     goals = region["goals"]
     assert len(goals) == 5

@@ -67,7 +67,11 @@ def test_missing_file_and_refused_file_raise_a_swedish_error(tmp_path: Path) -> 
 
 
 def test_names_starting_with_formula_characters_stay_names(tmp_path: Path) -> None:
-    nodes = [Node("B1", "=Bolaget", "bolag"), Node("V1", "+VO", "vo", "B1"), Node("E1", "@Enhet", "enhet", "V1")]
+    nodes = [
+        Node("B1", "=Bolaget", "bolag"),
+        Node("V1", "+VO", "vo", "B1"),
+        Node("E1", "@Enhet", "enhet", "V1"),
+    ]
     path = tmp_path / "org.xlsx"
     write_organisation(path, nodes)
     org = load_organisation(path)

@@ -44,7 +44,13 @@ def test_linked_docs_exist() -> None:
 
 
 def test_every_problem_code_is_documented() -> None:
-    pattern = re.compile(r'"((?:fil|plan|org|varde|post|kolumn|kolumner|status|period|andel|egen|blad|omrade|identitet|data|formel|fel|annan|okand|mall|webb)-[a-z0-9-]+)"')
-    codes = {m for path in (ROOT / "hpdocs").rglob("*.py") for m in pattern.findall(path.read_text(encoding="utf-8"))}
+    pattern = re.compile(
+        r'"((?:fil|plan|org|varde|post|kolumn|kolumner|status|period|andel|egen|blad|omrade|identitet|data|formel|fel|annan|okand|mall|webb)-[a-z0-9-]+)"'
+    )
+    codes = {
+        m
+        for path in (ROOT / "hpdocs").rglob("*.py")
+        for m in pattern.findall(path.read_text(encoding="utf-8"))
+    }
     documented = (ROOT / "docs" / "problems.md").read_text(encoding="utf-8")
     assert codes and sorted(c for c in codes if f"`{c}`" not in documented) == []

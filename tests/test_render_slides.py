@@ -31,9 +31,7 @@ from hpdocs.render.slides import (
 from hpdocs.workbook.read import KIND_ACTIVITY, KIND_MEASURE, KIND_OWN, KIND_STATUS, Entry
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "pptx" / "mum-status.pptx"
-LONG_COMMENT = ("Vi har haft hög personalomsättning & många nya medarbetare <under> hösten. " * 40)[
-    :2000
-]
+LONG_COMMENT = ("Vi har haft hög personalomsättning & många nya medarbetare <under> hösten. " * 40)[:2000]
 SPECIAL = 'Bra APT-dialog & "riskronder" <3 😀\nRad två – med radbrytning.\x07'
 
 
@@ -46,15 +44,11 @@ def make_org(units: dict[str, int]) -> Organisation:
     for number, (vo, count) in enumerate(units.items(), start=1):
         nodes[f"VO{number}"] = Node(f"VO{number}", vo, "vo", "B")
         for u in range(1, count + 1):
-            nodes[f"E{number}{u:02d}"] = Node(
-                f"E{number}{u:02d}", f"{vo} enhet {u}", "enhet", f"VO{number}"
-            )
+            nodes[f"E{number}{u:02d}"] = Node(f"E{number}{u:02d}", f"{vo} enhet {u}", "enhet", f"VO{number}")
     return Organisation(nodes)
 
 
-def make_entries(
-    plan: Plan, org: Organisation, *, period: str = "Q4", comment: str = ""
-) -> list[Entry]:
+def make_entries(plan: Plan, org: Organisation, *, period: str = "Q4", comment: str = "") -> list[Entry]:
     """Every node reports every activity, measure and area status; deterministic values."""
     entries: list[Entry] = []
     statuses = [s for s in plan.statuses if s != "Ej aktuell"]
@@ -65,9 +59,7 @@ def make_entries(
                 continue
             for i, activity in enumerate(row.activities):
                 status = statuses[(n + a + i) % len(statuses)]
-                entries.append(
-                    Entry(node.id, area.id, activity.id, KIND_ACTIVITY, period, status=status)
-                )
+                entries.append(Entry(node.id, area.id, activity.id, KIND_ACTIVITY, period, status=status))
             for i, measure in enumerate(row.measures):
                 value, denominator = float((n * 3 + i) % 7 + 1), None
                 if measure.kind is MeasureKind.SHARE:
@@ -177,15 +169,11 @@ def assert_no_overflow(path: Path) -> None:
     height = prs.slide_height
     for number, slide in enumerate(prs.slides, start=1):
         frames = [s.text_frame for s in slide.shapes if s.has_text_frame]
-        frames += [
-            c.text_frame for s in slide.shapes if s.has_table for r in s.table.rows for c in r.cells
-        ]
+        frames += [c.text_frame for s in slide.shapes if s.has_table for r in s.table.rows for c in r.cells]
         sizes = [r.font.size.pt for f in frames for p in f.paragraphs for r in p.runs]
         assert all(size >= 10 for size in sizes), f"bild {number}: text under 10 punkter"
         for shape in slide.shapes:
-            assert shape.top + shape.height <= height, (
-                f"bild {number}: {shape.name} går utanför bilden"
-            )
+            assert shape.top + shape.height <= height, f"bild {number}: {shape.name} går utanför bilden"
             if shape.has_table:
                 total = 0.0
                 for row in shape.table.rows:
@@ -193,16 +181,11 @@ def assert_no_overflow(path: Path) -> None:
                     for cell, column in zip(row.cells, shape.table.columns, strict=True):
                         runs = [r for p in cell.text_frame.paragraphs for r in p.runs]
                         size = runs[0].font.size.pt if runs else 12.0
-                        inner = (
-                            Emu(column.width).pt
-                            - Emu(cell.margin_left).pt
-                            - Emu(cell.margin_right).pt
-                        )
+                        inner = Emu(column.width).pt - Emu(cell.margin_left).pt - Emu(cell.margin_right).pt
                         bold = bool(runs and runs[0].font.bold)
                         needed = max(
                             needed,
-                            sl.text_height(cell.text, inner, size, bold=bold)
-                            + 2 * sl.CELL_MARGIN_Y,
+                            sl.text_height(cell.text, inner, size, bold=bold) + 2 * sl.CELL_MARGIN_Y,
                         )
                     assert needed <= Emu(row.height).pt + 0.5, (
                         f"bild {number}: en tabellrad är för låg för sin text"
@@ -216,9 +199,7 @@ def assert_no_overflow(path: Path) -> None:
                 size = runs[0].font.size.pt if runs and runs[0].font.size else 18.0
                 frame = shape.text_frame
                 inner = Emu(shape.width).pt - Emu(frame.margin_left).pt - Emu(frame.margin_right).pt
-                needed = sl.text_height(
-                    frame.text, inner, size, bold=bool(runs and runs[0].font.bold)
-                )
+                needed = sl.text_height(frame.text, inner, size, bold=bool(runs and runs[0].font.bold))
                 assert Emu(shape.top).pt + needed <= Emu(height).pt, (
                     f"bild {number}: texten går utanför bilden"
                 )
@@ -249,9 +230,7 @@ def test_status_tables_show_every_area_with_priority_and_status(
     kinds = [k for k in AreaKind if plan.areas_of(k)]
     assert [t.cell(0, 0).text for t in tables] == [TABLE_HEADINGS[k] for k in kinds]
     cells = {
-        (t.cell(r, 0).text, t.cell(r, 1).text): t.cell(r, 2)
-        for t in tables
-        for r in range(1, len(t.rows))
+        (t.cell(r, 0).text, t.cell(r, 1).text): t.cell(r, 2) for t in tables for r in range(1, len(t.rows))
     }
     for result in rollup.areas:
         cell = cells[(result.area.report_title, result.area.report_priority)]
@@ -270,18 +249,14 @@ def test_status_colours_follow_the_scale(plan: Plan) -> None:
 
 
 def test_proposed_status_is_marked(plan: Plan, org: Organisation, tmp_path: Path) -> None:
-    entries = [
-        e for e in make_entries(plan, org) if not (e.kind == KIND_STATUS and e.node == "VO1")
-    ]
+    entries = [e for e in make_entries(plan, org) if not (e.kind == KIND_STATUS and e.node == "VO1")]
     rollup = vo_rollup(plan, org, entries)
     out = render_slides(rollup, tmp_path / "vo.pptx")
     status_cells = [t.cell(r, 2) for t in status_tables(out) for r in range(1, len(t.rows))]
     for cell, result in zip(status_cells, rollup.areas, strict=True):
         assert not result.own_status
         assert cell.text.replace("\n", " ") == f"{result.proposed_status} {PROPOSED}"
-        assert cell.fill.fore_color.rgb == RGBColor.from_string(
-            status_fill(plan, result.proposed_status)
-        )
+        assert cell.fill.fore_color.rgb == RGBColor.from_string(status_fill(plan, result.proposed_status))
 
 
 def test_ej_enligt_plan_is_red(plan: Plan, org: Organisation, tmp_path: Path) -> None:
@@ -297,14 +272,10 @@ def test_ej_enligt_plan_is_red(plan: Plan, org: Organisation, tmp_path: Path) ->
             assert table.cell(r, 2).fill.fore_color.rgb == RGBColor(0xF0, 0x80, 0x80)
 
 
-def test_activity_charts_are_native_with_counts(
-    plan: Plan, org: Organisation, tmp_path: Path
-) -> None:
+def test_activity_charts_are_native_with_counts(plan: Plan, org: Organisation, tmp_path: Path) -> None:
     rollup = vo_rollup(plan, org, make_entries(plan, org))
     out = render_slides(rollup, tmp_path / "vo.pptx")
-    charts = [
-        s.chart for slide in Presentation(str(out)).slides for s in slide.shapes if s.has_chart
-    ]
+    charts = [s.chart for slide in Presentation(str(out)).slides for s in slide.shapes if s.has_chart]
     stacked = [c for c in charts if c.chart_type == 58]  # XL_CHART_TYPE.BAR_STACKED
     assert len(stacked) >= len(plan.areas)
     first = rollup.areas[0]
@@ -325,9 +296,7 @@ def test_activity_charts_are_native_with_counts(
 def test_measure_chart_per_unit(plan: Plan, org: Organisation, tmp_path: Path) -> None:
     rollup = vo_rollup(plan, org, make_entries(plan, org))
     out = render_slides(rollup, tmp_path / "vo.pptx")
-    charts = [
-        s.chart for slide in Presentation(str(out)).slides for s in slide.shapes if s.has_chart
-    ]
+    charts = [s.chart for slide in Presentation(str(out)).slides for s in slide.shapes if s.has_chart]
     clustered = [c for c in charts if c.chart_type == 57]  # XL_CHART_TYPE.BAR_CLUSTERED
     counted = [
         m
@@ -346,9 +315,7 @@ def test_measure_chart_per_unit(plan: Plan, org: Organisation, tmp_path: Path) -
         assert m.display in text
 
 
-def test_every_comment_and_own_activity_appears(
-    plan: Plan, org: Organisation, tmp_path: Path
-) -> None:
+def test_every_comment_and_own_activity_appears(plan: Plan, org: Organisation, tmp_path: Path) -> None:
     rollup = vo_rollup(plan, org, make_entries(plan, org))
     text = deck_text(render_slides(rollup, tmp_path / "vo.pptx"))
     comments = [e.comment for a in rollup.areas for e in a.comments]
@@ -387,9 +354,7 @@ def test_long_plan_texts_and_many_units_do_not_overflow(plan: Plan, tmp_path: Pa
     org = make_org({"Ett verksamhetsområde med ett mycket långt namn för att pröva rubrikerna": 30})
     entries = make_entries(plan, org, comment="Kort.\nTvå rader.")
     missing = [n.id for n in org.units[:20]]
-    rollup = vo_rollup(
-        plan, org, entries, submitted=[n.id for n in org.scope("VO1") if n.id not in missing]
-    )
+    rollup = vo_rollup(plan, org, entries, submitted=[n.id for n in org.scope("VO1") if n.id not in missing])
     out = render_slides(rollup, tmp_path / "vo.pptx")
     assert_no_overflow(out)
     text = deck_text(out)
@@ -400,8 +365,7 @@ def test_long_plan_texts_and_many_units_do_not_overflow(plan: Plan, tmp_path: Pa
 def test_very_long_priorities_continue_the_status_table(plan: Plan, tmp_path: Path) -> None:
     longest = max((a.report_priority for a in plan.areas), key=len)
     areas = tuple(
-        dataclasses.replace(a, status_priority=f"{longest} {a.report_priority} " * 3)
-        for a in plan.areas
+        dataclasses.replace(a, status_priority=f"{longest} {a.report_priority} " * 3) for a in plan.areas
     )
     long_plan = dataclasses.replace(plan, areas=areas)
     org = make_org({"Äldreomsorg": 2})
@@ -419,8 +383,7 @@ def test_company_overview_matrix(plan: Plan, org: Organisation, tmp_path: Path) 
     entries = make_entries(plan, org)
     everyone = list(org.nodes)
     rollups = [
-        consolidate(plan, org, vo.id, "Q4", 2022, entries, submitted=everyone)
-        for vo in org.business_areas
+        consolidate(plan, org, vo.id, "Q4", 2022, entries, submitted=everyone) for vo in org.business_areas
     ]
     company = consolidate(plan, org, "B", "Q4", 2022, entries, submitted=everyone)
     out = render_company_overview(rollups, company, tmp_path / "bolag.pptx", details=True)
@@ -449,8 +412,7 @@ def test_matrix_with_many_business_areas_continues(plan: Plan, tmp_path: Path) -
     entries = make_entries(plan, org)
     everyone = list(org.nodes)
     rollups = [
-        consolidate(plan, org, vo.id, "Q4", 2022, entries, submitted=everyone)
-        for vo in org.business_areas
+        consolidate(plan, org, vo.id, "Q4", 2022, entries, submitted=everyone) for vo in org.business_areas
     ]
     company = consolidate(plan, org, "B", "Q4", 2022, entries, submitted=everyone)
     out = render_company_overview(rollups, company, tmp_path / "bolag.pptx")
@@ -484,9 +446,7 @@ def test_restyled_template_with_sample_slides_is_emptied_first(
     prs.slides.add_slide(prs.slide_layouts[1]).placeholders[0].text = "Exempelbild"
     own = tmp_path / "egen.pptx"
     prs.save(str(own))
-    out = render_slides(
-        vo_rollup(plan, org, make_entries(plan, org)), tmp_path / "vo.pptx", template=own
-    )
+    out = render_slides(vo_rollup(plan, org, make_entries(plan, org)), tmp_path / "vo.pptx", template=own)
     assert "Exempelbild" not in deck_text(out)
 
 
@@ -521,12 +481,8 @@ def test_layout_helpers() -> None:
 def test_deck_converts_to_pdf(plan: Plan, org: Organisation, tmp_path: Path) -> None:
     soffice = shutil.which("soffice")
     if soffice is None:
-        pytest.skip(
-            "LibreOffice (soffice) saknas: installera libreoffice-impress-nogui för PDF-testet"
-        )
-    out = render_slides(
-        vo_rollup(plan, org, make_entries(plan, org, comment=SPECIAL)), tmp_path / "vo.pptx"
-    )
+        pytest.skip("LibreOffice (soffice) saknas: installera libreoffice-impress-nogui för PDF-testet")
+    out = render_slides(vo_rollup(plan, org, make_entries(plan, org, comment=SPECIAL)), tmp_path / "vo.pptx")
     profile = tmp_path / "lo-profil"
     result = subprocess.run(
         [

@@ -54,9 +54,7 @@ def make_entries(plan: Plan, period: str = "Q3") -> list[Entry]:
         for row in area.rows:
             for pos, activity in enumerate(row.activities):
                 if row.level == "bolag":
-                    entries.append(
-                        Entry("bolag", area.id, activity.id, KIND_ACTIVITY, period, status="Klar")
-                    )
+                    entries.append(Entry("bolag", area.id, activity.id, KIND_ACTIVITY, period, status="Klar"))
                 if row.level == "vo":
                     entries.append(
                         Entry(
@@ -83,15 +81,11 @@ def make_entries(plan: Plan, period: str = "Q3") -> list[Entry]:
                     )
                     # e2 leaves the second activity without status
                     status = "Försenad" if pos == 0 else ""
-                    entries.append(
-                        Entry("e2", area.id, activity.id, KIND_ACTIVITY, period, status=status)
-                    )
+                    entries.append(Entry("e2", area.id, activity.id, KIND_ACTIVITY, period, status=status))
             for measure in row.measures:
                 node = {"bolag": "bolag", "vo": "vo1", "enhet": "e1"}[row.level]
                 entries.append(
-                    Entry(
-                        node, area.id, measure.id, KIND_MEASURE, period, value=3.0, denominator=4.0
-                    )
+                    Entry(node, area.id, measure.id, KIND_MEASURE, period, value=3.0, denominator=4.0)
                 )
         entries.append(
             Entry(
@@ -178,12 +172,7 @@ def doc_text(path: Path) -> str:
 
 
 def table_cells(path: Path) -> list[str]:
-    return [
-        cell.text
-        for table in Document(str(path)).tables
-        for row in table.rows
-        for cell in row.cells
-    ]
+    return [cell.text for table in Document(str(path)).tables for row in table.rows for cell in row.cells]
 
 
 def document_xml(path: Path) -> str:
@@ -344,9 +333,7 @@ def test_board_contains_every_plan_text(plan: Plan, tmp_path: Path) -> None:
     assert "Status per område" not in content
 
 
-def test_board_with_status_and_regional_plan(
-    plan: Plan, company_rollup: Rollup, tmp_path: Path
-) -> None:
+def test_board_with_status_and_regional_plan(plan: Plan, company_rollup: Rollup, tmp_path: Path) -> None:
     regional = replace(
         plan,
         title="Regional handlingsplan för ökad patientsäkerhet",
@@ -417,9 +404,7 @@ def test_hostile_template_is_refused(hostile: str, tmp_path: Path) -> None:
 
 
 def test_broken_template_names_file_line_and_text(tmp_path: Path) -> None:
-    template = write_template(
-        tmp_path / "trasig.docx", "Rubrik", "{% for a in areas %}", "{{ a.title }}"
-    )
+    template = write_template(tmp_path / "trasig.docx", "Rubrik", "{% for a in areas %}", "{{ a.title }}")
     with pytest.raises(TemplateError) as info:
         render_docx(template, {"areas": []}, tmp_path / "ut.docx")
     message = str(info.value)
@@ -522,9 +507,7 @@ def test_pdf_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         to_pdf(docx, tmp_path / "ut", timeout=0.5)
 
 
-def test_pdf_without_libreoffice_says_how_to_install(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_pdf_without_libreoffice_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HPDOCS_SOFFICE", str(tmp_path / "finns-inte"))
     monkeypatch.setenv("PATH", str(tmp_path))
     docx = write_template(tmp_path / "a.docx", "Hej")

@@ -106,9 +106,7 @@ def test_broken_tags_are_reported(tmp_path: Path) -> None:
 
 
 def test_unclosed_loop_is_reported_with_its_line(tmp_path: Path) -> None:
-    path = make_docx(
-        tmp_path / "loop.docx", "Rubrik", "{%p for area in areas %}", "{{ area.title }}"
-    )
+    path = make_docx(tmp_path / "loop.docx", "Rubrik", "{%p for area in areas %}", "{{ area.title }}")
     problems = check_template(path, {"areas"})
     assert [p.code for p in problems] == ["mall-trasig-tagg"]
     assert "endfor" in problems[0].message
@@ -136,9 +134,7 @@ def test_unknown_variables_after_a_render(tmp_path: Path) -> None:
 def test_sample_context_finds_misspelt_attributes(tmp_path: Path) -> None:
     plan = load_plan("hp-2022")
     context = board_context(plan, organisation_name="X", year=2022)
-    path = make_docx(
-        tmp_path / "attr.docx", "{%p for area in areas %}", "{{ area.titel }}", "{%p endfor %}"
-    )
+    path = make_docx(tmp_path / "attr.docx", "{%p for area in areas %}", "{{ area.titel }}", "{%p endfor %}")
     assert check_template(path, set(context)) == []  # top-level names are all fine
     problems = check_template(path, set(context), context=context)
     assert [p.code for p in problems] == ["mall-trasig-tagg"]
@@ -182,9 +178,7 @@ def test_pptx_placeholders_are_listed(tmp_path: Path) -> None:
     path = tmp_path / "bilder.pptx"
     prs.save(str(path))
     assert template_tags(path) == ["{{ scope }}", "{{ periodd }}", "{{ “scope” }}"]
-    assert check_template(path) == [
-        p for p in check_template(path) if p.code == "mall-krullig-citattecken"
-    ]
+    assert check_template(path) == [p for p in check_template(path) if p.code == "mall-krullig-citattecken"]
     problems = check_template(path, {"scope", "period"})
     assert sorted(p.code for p in problems) == ["mall-krullig-citattecken", "mall-okand-variabel"]
     assert next(p for p in problems if p.code == "mall-okand-variabel").sheet == "bild 1"

@@ -283,9 +283,7 @@ def test_parse_percent_problems(raw: object, code: str) -> None:
 # --- yes / no ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "raw", ["Ja", "ja ", "JA", "J", "x", "X", "Yes", "SANT", "ja.", True, 1, 1.0, "1"]
-)
+@pytest.mark.parametrize("raw", ["Ja", "ja ", "JA", "J", "x", "X", "Yes", "SANT", "ja.", True, 1, 1.0, "1"])
 def test_parse_yes(raw: object) -> None:
     assert outcome(parse_yesno(raw)) == (True, "", False)
 
@@ -324,9 +322,7 @@ def test_parse_choice(raw: str, expected: str) -> None:
     assert outcome(parse_choice(raw, STATUSES)) == (expected, "", False)
 
 
-@pytest.mark.parametrize(
-    ("raw", "expected"), [("Förse", "Försenad"), ("Pågår", "Pågår enligt plan")]
-)
+@pytest.mark.parametrize(("raw", "expected"), [("Förse", "Försenad"), ("Pågår", "Pågår enligt plan")])
 def test_parse_choice_prefix_is_a_warning(raw: str, expected: str) -> None:
     parsed = parse_choice(raw, STATUSES)
     assert outcome(parsed) == (expected, "varde-val-tolkat", True)
@@ -503,9 +499,7 @@ def close(a: float | None, b: float) -> bool:
     PADDING,
     PADDING,
 )
-def test_swedish_numbers_round_trip(
-    x: float | int, sep: str, minus: str, left: str, right: str
-) -> None:
+def test_swedish_numbers_round_trip(x: float | int, sep: str, minus: str, left: str, right: str) -> None:
     text = swedish(x, sep, minus, left, right, "")
     parsed = parse_number(text)
     assert parsed.code == "", (text, parsed)
@@ -519,9 +513,7 @@ def test_swedish_numbers_round_trip(
     PADDING,
     st.sampled_from([" %", "%", f"{NBSP}%", "  %"]),
 )
-def test_swedish_percentages_round_trip(
-    x: float, sep: str, left: str, right: str, suffix: str
-) -> None:
+def test_swedish_percentages_round_trip(x: float, sep: str, left: str, right: str, suffix: str) -> None:
     text = swedish(x, sep, "-", left, right, suffix)
     parsed = parse_percent(text)
     assert (parsed.code, parsed.warning) == ("", False), (text, parsed)
@@ -587,9 +579,7 @@ def test_parse_choice_finds_each_distinct_option(allowed: list[str], data: st.Da
 
 
 @given(ANYTHING, st.lists(st.tuples(st.text(), st.text()), max_size=6))
-def test_parse_period_returns_a_period_id_or_a_code(
-    raw: object, periods: list[tuple[str, str]]
-) -> None:
+def test_parse_period_returns_a_period_id_or_a_code(raw: object, periods: list[tuple[str, str]]) -> None:
     parsed = parse_period(raw, periods)
     check_outcome(raw, parsed)
     assert parsed.value is None or parsed.value in [i for i, _ in periods]

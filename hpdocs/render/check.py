@@ -236,11 +236,7 @@ def _unknown_names(
     known = ", ".join(sorted(available))
     for name in sorted(names - available):
         where = next(
-            (
-                p
-                for p in paragraphs
-                if re.search(rf"\b{re.escape(name)}\b", " ".join(_TAG.findall(p.text)))
-            ),
+            (p for p in paragraphs if re.search(rf"\b{re.escape(name)}\b", " ".join(_TAG.findall(p.text)))),
             None,
         )
         yield _problem(
@@ -280,10 +276,7 @@ def check_template(
     if path.suffix.lower() != ".docx":
         if available is not None:
             roots = {
-                m.group(1)
-                for p in paragraphs
-                for t in _TAG.findall(p.text)
-                if (m := _ROOT_NAME.match(t))
+                m.group(1) for p in paragraphs for t in _TAG.findall(p.text) if (m := _ROOT_NAME.match(t))
             }
             problems += _unknown_names(path, paragraphs, roots, set(available))
         return problems
@@ -299,18 +292,14 @@ def check_template(
     if syntax:
         return problems
     if available is not None:
-        names = DocxTemplate(path).get_undeclared_template_variables(
-            jinja_env=env
-        )  # fresh instance
+        names = DocxTemplate(path).get_undeclared_template_variables(jinja_env=env)  # fresh instance
         problems += _unknown_names(path, paragraphs, set(names) - set(env.globals), set(available))
     if context is not None and not any(p.severity is Severity.ERROR for p in problems):
         with tempfile.TemporaryDirectory(prefix="hpdocs-check-") as tmp:
             try:
                 render_docx(path, context, Path(tmp) / "prov.docx")
             except TemplateError as exc:
-                problems.append(
-                    _problem(path, "mall-trasig-tagg", f"Provrendering misslyckades: {exc}")
-                )
+                problems.append(_problem(path, "mall-trasig-tagg", f"Provrendering misslyckades: {exc}"))
     return problems
 
 

@@ -205,9 +205,7 @@ def _about(entry: Entry, plan_area: Area, levels: dict[str, str]) -> str:
     return ""
 
 
-def _psb_area(
-    rollup: Rollup, result: AreaResult, missing_by_level: dict[str, list[str]]
-) -> dict[str, Any]:
+def _psb_area(rollup: Rollup, result: AreaResult, missing_by_level: dict[str, list[str]]) -> dict[str, Any]:
     plan, scope, names = rollup.plan, rollup.scope, rollup.names
     levels = {lvl: plan.level_name(lvl) for lvl in LEVEL_KEYS}
     area = result.area
@@ -233,9 +231,7 @@ def _psb_area(
             {
                 "level": levels[lvl],
                 "label": _plain(row.label),
-                "activities": [
-                    _below_activity(plan, a, names, missing_by_level.get(lvl, [])) for a in acts
-                ],
+                "activities": [_below_activity(plan, a, names, missing_by_level.get(lvl, [])) for a in acts],
                 "area_statuses": [{"name": _plain(n), "status": _plain(s)} for n, s in statuses],
                 "area_status_text": "; ".join(f"{_plain(s)}: {c}" for s, c in area_counts.items()),
             }
@@ -247,9 +243,7 @@ def _psb_area(
         if e.kind in (KIND_ACTIVITY, KIND_MEASURE, KIND_STATUS)
         and not (e.kind == KIND_ACTIVITY and e.node == scope.id)
     ]
-    comments.sort(
-        key=lambda e: (e.node != scope.id, order.index(e.node) if e.node in order else 1 << 30)
-    )
+    comments.sort(key=lambda e: (e.node != scope.id, order.index(e.node) if e.node in order else 1 << 30))
     scope_label = plan.level_name(scope.level).lower()
     return {
         **_area_base(area),
@@ -259,9 +253,7 @@ def _psb_area(
         "status_source": _status_source(result, scope_label),
         "own_comment": text(result.own_comment),
         "own_level": _plain(own_row.label) if own_row else levels[scope.level],
-        "activities": [
-            _activity_row(a, scope.id) for a in result.activities if a.level == scope.level
-        ],
+        "activities": [_activity_row(a, scope.id) for a in result.activities if a.level == scope.level],
         "measures": [_measure_row(plan, m) for m in result.measures],
         "below": below,
         "added": [
@@ -287,9 +279,7 @@ def _psb_area(
 
 def _completeness(rollup: Rollup) -> dict[str, Any]:
     c = rollup.completeness
-    sub, mis, rej = (
-        [_plain(n.name) for n in nodes] for nodes in (c.submitted, c.missing, c.rejected)
-    )
+    sub, mis, rej = ([_plain(n.name) for n in nodes] for nodes in (c.submitted, c.missing, c.rejected))
     summary = f"{len(sub)} av {c.expected} arbetsböcker är inlämnade och lästa."
     if c.complete:
         summary += " Alla har lämnat in."
@@ -311,9 +301,7 @@ def psb_context(
 ) -> dict[str, Any]:
     """Context for the PSB chapter "Verksamhetschef" of one scope and period."""
     plan, scope = rollup.plan, rollup.scope
-    org = organisation_name or (
-        rollup.names.get(scope.parent, "") if scope.level == "vo" else scope.name
-    )
+    org = organisation_name or (rollup.names.get(scope.parent, "") if scope.level == "vo" else scope.name)
     missing_by_level: dict[str, list[str]] = {}
     for nodes, why in (
         (rollup.completeness.missing, "ingen arbetsbok"),
@@ -323,9 +311,7 @@ def psb_context(
             missing_by_level.setdefault(node.level, []).append(f"{node.name} ({why})")
     results = {r.area.id: r for r in rollup.areas}
     areas = [
-        _psb_area(rollup, results[a.id], missing_by_level)
-        for a in _ordered_areas(plan)
-        if a.id in results
+        _psb_area(rollup, results[a.id], missing_by_level) for a in _ordered_areas(plan) if a.id in results
     ]
     return {
         "organisation": _plain(org),
@@ -438,9 +424,7 @@ def _summary(plan: Plan, year: int, areas: list[Area], regional: Plan | None) ->
     ]
     if regional is not None:
         parts.append(f"Planen tar även hänsyn till {regional.title.lower()}.")
-    parts.append(
-        "Efter styrelsens godkännande gås planen igenom i alla verksamhetsområden och enheter."
-    )
+    parts.append("Efter styrelsens godkännande gås planen igenom i alla verksamhetsområden och enheter.")
     return " ".join(parts)
 
 
@@ -497,8 +481,7 @@ def board_context(
         "status_scope": _plain(rollups.scope.name) if rollups else "",
         "status_period": _plain(rollups.period_label) if rollups else "",
         "status_rows": [
-            {"kind_label": a["kind_label"], "title": a["title"], "status": a["status"]}
-            for a in areas
+            {"kind_label": a["kind_label"], "title": a["title"], "status": a["status"]} for a in areas
         ]
         if rollups
         else [],

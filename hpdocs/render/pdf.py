@@ -21,8 +21,7 @@ from hpdocs.atomic import atomic_path
 from hpdocs.errors import TemplateError
 
 INSTALL_HINT = (
-    "LibreOffice saknas – installera det för PDF-export, "
-    "t.ex. apt-get install libreoffice-writer-nogui"
+    "LibreOffice saknas – installera det för PDF-export, t.ex. apt-get install libreoffice-writer-nogui"
 )
 _CANDIDATES = ("soffice", "libreoffice")
 
@@ -92,9 +91,7 @@ def to_pdf(path: Path, outdir: Path, timeout: float = 180) -> Path:
                 "Försök igen, eller öppna dokumentet och spara som PDF för hand."
             ) from exc
         except OSError as exc:
-            raise TemplateError(
-                f"LibreOffice kunde inte startas ({soffice}): {exc}. {INSTALL_HINT}"
-            ) from exc
+            raise TemplateError(f"LibreOffice kunde inte startas ({soffice}): {exc}. {INSTALL_HINT}") from exc
         produced = work / f"{path.stem}.pdf"
         if result.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
             detail = (result.stderr or result.stdout or "").strip().splitlines()

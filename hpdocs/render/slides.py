@@ -163,9 +163,7 @@ def _status_sections(deck: _Deck, rollup: Rollup) -> None:
             continue
         note = completeness_text(rollup)
         if any(status_text(a).endswith(PROPOSED) for a in results):
-            note += (
-                f"\n{PROPOSED} = föreslagen utifrån aktiviteternas status; ingen egen bedömning."
-            )
+            note += f"\n{PROPOSED} = föreslagen utifrån aktiviteternas status; ingen egen bedömning."
         footer = deck.text(note, SMALL)
         spec = [(TABLE_HEADINGS[kind], 0.3), ("Prioritering", 0.5), ("Status", 0.2)]
         rows: list[list[str | Cell]] = [
@@ -206,10 +204,7 @@ def _area_blocks(deck: _Deck, rollup: Rollup, result: AreaResult) -> list[sl.Blo
         blocks += _measure_chart(deck, plan, m, names)
     if result.own_activities:
         spec = [("Tillagd av", 0.22), ("Aktivitet", 0.58), ("Status", 0.2)]
-        rows = [
-            [names.get(e.node, e.node), e.text, e.status or NOT_FILLED]
-            for e in result.own_activities
-        ]
+        rows = [[names.get(e.node, e.node), e.text, e.status or NOT_FILLED] for e in result.own_activities]
         blocks += [deck.heading("Egna aktiviteter som lagts till"), deck.table(spec, rows)]
     if result.comments:
         spec = [("Från", 0.18), ("Gäller", 0.22), ("Kommentar", 0.6)]
@@ -224,9 +219,7 @@ def _area_blocks(deck: _Deck, rollup: Rollup, result: AreaResult) -> list[sl.Blo
         ]
         blocks += [deck.heading("Kommentarer"), deck.table(spec, rows)]
     if len(blocks) == 1:
-        blocks.append(
-            deck.text("Inga aktiviteter, mätningar eller kommentarer är rapporterade.", BODY)
-        )
+        blocks.append(deck.text("Inga aktiviteter, mätningar eller kommentarer är rapporterade.", BODY))
     return blocks
 
 
@@ -250,9 +243,7 @@ def _activity_blocks(deck: _Deck, rollup: Rollup, result: AreaResult) -> list[sl
     return [heading, *deck.charts(XL_CHART_TYPE.BAR_STACKED, labels, used, "0;-0;;")]
 
 
-def _measure_chart(
-    deck: _Deck, plan: Plan, m: MeasureResult, names: dict[str, str]
-) -> list[sl.Block]:
+def _measure_chart(deck: _Deck, plan: Plan, m: MeasureResult, names: dict[str, str]) -> list[sl.Block]:
     """A bar per reporting node, where several nodes report a number."""
     kind = m.measure.kind
     if kind not in (MeasureKind.COUNT, MeasureKind.SHARE, MeasureKind.TARGET):
@@ -262,9 +253,7 @@ def _measure_chart(
         return []
     labels = [names.get(e.node, e.node) for e in entries]
     share = kind is MeasureKind.SHARE
-    values = [
-        100 * (e.value or 0) / (e.denominator or 1) if share else e.value or 0 for e in entries
-    ]
+    values = [100 * (e.value or 0) / (e.denominator or 1) if share else e.value or 0 for e in entries]
     series: list[sl.Series] = [("Resultat", values, None)]
     if kind is MeasureKind.TARGET and m.target is not None:
         series.append(("Mål", [m.target] * len(entries), "BFBFBF"))
@@ -365,12 +354,8 @@ class _Deck:
         cells = [[c if isinstance(c, Cell) else Cell(c) for c in row] for row in rows]
         inner = [(self.width * share - 2 * sl.CELL_MARGIN_X) / self.scale for _, share in spec]
         while True:
-            headers = [
-                sl.truncate(h, w, size, 4, bold=True) for (h, _), w in zip(spec, inner, strict=True)
-            ]
-            columns = [
-                Column(h, self.width * share) for h, (_, share) in zip(headers, spec, strict=True)
-            ]
+            headers = [sl.truncate(h, w, size, 4, bold=True) for (h, _), w in zip(spec, inner, strict=True)]
+            columns = [Column(h, self.width * share) for h, (_, share) in zip(headers, spec, strict=True)]
             room = self.available - 4 * sl.line_height(size) - 60  # header, a heading above
             lines = sl.fit_lines(room, size)
             fitted = [
@@ -418,9 +403,7 @@ class _Deck:
         for start in range(0, len(short), per_chart):
             part = slice(start, start + per_chart)
             height = 56 + 26 * len(short[part]) + (16 if len(series) > 1 else 0)
-            spec = sl.ChartSpec(
-                chart_type, short[part], [(n, v[part], f) for n, v, f in series], fmt
-            )
+            spec = sl.ChartSpec(chart_type, short[part], [(n, v[part], f) for n, v, f in series], fmt)
             blocks.append(FixedBlock(height, "chart", spec))
         return blocks
 
@@ -457,9 +440,7 @@ class _Deck:
         elif block.kind == "text":
             sl.write(sl.text_box(slide, x, y, w, h), *block.payload)
         elif block.kind == "heading":
-            sl.write(
-                sl.text_box(slide, x, y, w, h), block.payload, HEADING, bold=True, colour="accent"
-            )
+            sl.write(sl.text_box(slide, x, y, w, h), block.payload, HEADING, bold=True, colour="accent")
         elif block.kind == "chart":
             sl.draw_chart(slide, block.payload, x, y, w, h)
         elif block.kind == "strip":

@@ -41,9 +41,7 @@ _HINT_SYNTAX = (
     "{%p for area in areas %}, med raka citattecken (\" eller ') och att varje {% for %} "
     "och {% if %} har sitt {% endfor %} eller {% endif %}. Tabellrader loopas med {%tr for %}."
 )
-_HINT_UNDEFINED = (
-    "Taggen använder ett namn som inte finns. Tillgängliga namn står i docs/mallar.md."
-)
+_HINT_UNDEFINED = "Taggen använder ett namn som inte finns. Tillgängliga namn står i docs/mallar.md."
 _HINT_SECURITY = "Mallen försöker nå något som inte är tillåtet i en mall. Ta bort taggen."
 _HINT_XML = (
     "Resultatet blev inte giltig Word-XML. Oftast står en {%tr %}-tagg utanför en tabell, "
@@ -59,8 +57,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> jinja2.Undefined:
         raise jinja2.exceptions.SecurityError(
-            f"Åtkomst till {attribute!r} på ett {type(obj).__name__}-objekt "
-            "är inte tillåten i en mall."
+            f"Åtkomst till {attribute!r} på ett {type(obj).__name__}-objekt är inte tillåten i en mall."
         )
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
@@ -69,14 +66,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                 raise jinja2.exceptions.SecurityError("För stor exponent i mallen.")
             return operator.pow(left, right)
         for seq, n in ((left, right), (right, left)):
-            if (
-                isinstance(seq, str | list | tuple)
-                and isinstance(n, int)
-                and len(seq) * n > MAX_OUTPUT_ITEMS
-            ):
-                raise jinja2.exceptions.SecurityError(
-                    "Mallen försöker bygga en för lång text eller lista."
-                )
+            if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > MAX_OUTPUT_ITEMS:
+                raise jinja2.exceptions.SecurityError("Mallen försöker bygga en för lång text eller lista.")
         return operator.mul(left, right)
 
 
@@ -153,9 +144,7 @@ def open_template(template: Path) -> DocxTemplate:
             if "word/document.xml" not in zf.namelist():
                 raise TemplateError(f"Mallen {template} är inget Word-dokument (.docx).")
         if size > MAX_TEMPLATE_BYTES:
-            raise TemplateError(
-                f"Mallen {template} är orimligt stor uppackad ({size // 2**20} MB)."
-            )
+            raise TemplateError(f"Mallen {template} är orimligt stor uppackad ({size // 2**20} MB).")
         doc = DocxTemplate(template)
         doc.init_docx()
     except TemplateError:
