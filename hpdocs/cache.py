@@ -212,9 +212,7 @@ class ReadCache:
         if new_folder:
             self._remove_stale_folders()
         oldest = (date.fromisoformat(self.today) - timedelta(days=KEEP_DAYS)).isoformat()
-        kept = {
-            k: v for k, v in reads.items() if isinstance(v, dict) and str(v.get("seen")) >= oldest
-        }
+        kept = {k: v for k, v in reads.items() if isinstance(v, dict) and str(v.get("seen")) >= oldest}
         doc = {"format": CACHE_FORMAT, "context": self.context, "reads": kept}
         text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
         with suppress(OSError, HpdocsError):
