@@ -9,6 +9,7 @@ every response carries the security headers of hpdocs.web.security and is never 
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -63,8 +64,13 @@ def is_coordinator() -> bool:
     if not isinstance(stamp, str):
         return False
     stored = context().portal.db.password()
-    # A new password (set from the command line) logs every session out.
-    return stored is not None and security.same(stamp, stored[1])
+    # A new password (set from the command line) logs every session out: the stamp is derived
+    # from the salted hash itself, so it changes even within the same second.
+    return stored is not None and security.same(stamp, session_stamp(stored[0]))
+
+
+def session_stamp(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:32]
 
 
 def create_app(project_dir: Path, *, settings: WebSettings | None = None) -> Flask:

@@ -16,7 +16,7 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from werkzeug.wrappers import Response
 
 from hpdocs.web import security
-from hpdocs.web.app import context, is_coordinator, submitted
+from hpdocs.web.app import context, is_coordinator, session_stamp, submitted
 from hpdocs.web.documents import Document, find_document, list_documents
 from hpdocs.web.manager import send_submission_file
 from hpdocs.web.storage import TooLarge
@@ -71,7 +71,7 @@ def login() -> Response | str | tuple[str, int]:
         elif stored and security.verify_password(stored[0], request.form.get("losenord", "")):
             ctx.throttle.succeeded(client)
             session.clear()  # a fresh session: no fixation
-            session["samordnare"] = stored[1]
+            session["samordnare"] = session_stamp(stored[0])
             session.permanent = True
             ctx.portal.db.log("samordnare", "inloggning", "", client)
             return redirect(_local(request.form.get("next")), code=303)

@@ -72,7 +72,9 @@ def node_folder(node_id: str) -> str:
 def clean_original_name(name: str | None) -> str:
     """The file name as the user's computer called it; text for display, never a path."""
     base = re.split(r"[\\/]", name or "")[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    # Leading dots would hide the file and are what is left of "..\\" once a client drops
+    # the backslashes; they are never part of a real workbook's name.
+    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(". ")
     return base[:200] or "arbetsbok.xlsx"
 
 
