@@ -44,7 +44,7 @@ from hpdocs.errors import HpdocsError
 from hpdocs.plan import Plan
 from hpdocs.safety import DEFAULT_LIMITS
 from hpdocs.workbook import contract as c
-from hpdocs.workbook.parallel import PACK_VERSION, Packed, read_packed, unpack
+from hpdocs.workbook.parallel import PACK_VERSION, Packed, iter_packed, unpack
 from hpdocs.workbook.read import WorkbookRead
 
 Progress = Callable[[str], None]
@@ -68,10 +68,10 @@ _NOT_CACHED = {"fil-saknas"}
 
 
 @functools.cache
-def reader_fingerprint() -> str:
-    """A hash of the source of the modules that read workbooks."""
+def module_fingerprint(names: tuple[str, ...]) -> str:
+    """A hash of the source of the named modules (a developer's edit changes it)."""
     digest = hashlib.sha256()
-    for name in _READER_MODULES:
+    for name in names:
         spec = importlib.util.find_spec(name)
         origin = spec.origin if spec else None
         try:
@@ -79,6 +79,11 @@ def reader_fingerprint() -> str:
         except OSError:
             digest.update(name.encode())
     return digest.hexdigest()
+
+
+def reader_fingerprint() -> str:
+    """A hash of the source of the modules that read workbooks."""
+    return module_fingerprint(_READER_MODULES)
 
 
 def context_fingerprint(plan: Plan) -> str:
@@ -171,12 +176,13 @@ class ReadCache:
         todo.sort()
         if todo and progress and self.hits:
             progress(f"{self.hits} arbetsböcker är oförändrade; läser {len(todo)}.")
-        fresh = read_packed([paths[i] for i in todo], self.plan, workers=workers, progress=progress)
+        fresh = iter_packed([paths[i] for i in todo], self.plan, workers=workers, progress=progress)
         for i, packed in zip(todo, fresh, strict=True):
             results[i] = unpack(packed, paths[i])
             key = keys[i]
             if key is not None and _unchanged(paths[i], key[1]) and _cacheable(packed):
-                pending[key[0][0]][key[0]] = {"seen": self.today, "read": packed}
+                # Kept as JSON text until written: a fraction of the memory of the lists.
+                pending[key[0][0]][key[0]] = {"seen": self.today, "read": _Json(_dumps(packed))}
         for shard, reads in sorted(pending.items()):
             self._write(shard, reads)
         return [r for r in results if r is not None]
@@ -212,11 +218,16 @@ class ReadCache:
         if new_folder:
             self._remove_stale_folders()
         oldest = (date.fromisoformat(self.today) - timedelta(days=KEEP_DAYS)).isoformat()
-        kept = {k: v for k, v in reads.items() if isinstance(v, dict) and str(v.get("seen")) >= oldest}
-        doc = {"format": CACHE_FORMAT, "context": self.context, "reads": kept}
-        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        items = []
+        for key, item in reads.items():
+            if not isinstance(item, dict) or not str(item.get("seen", "")) >= oldest:
+                continue  # damaged, or not used for KEEP_DAYS
+            read = item.get("read")
+            read_text = read if isinstance(read, _Json) else _dumps(read)
+            items.append(f'{_dumps(key)}:{{"seen":{_dumps(item["seen"])},"read":{read_text}}}')
+        head = f'{{"format":{CACHE_FORMAT},"context":{_dumps(self.context)},"reads":{{'
         with suppress(OSError, HpdocsError):
-            atomic_write_text(self.folder / f"{shard}.json", text)
+            atomic_write_text(self.folder / f"{shard}.json", head + ",".join(items) + "}}")
 
     def _remove_stale_folders(self) -> None:
         """Folders of other fingerprints (an older plan or hpdocs) will not be used again."""
@@ -224,6 +235,14 @@ class ReadCache:
             for other in self.folder.parent.glob(f"{SHARD_PREFIX}*"):
                 if other != self.folder and other.is_dir():
                     shutil.rmtree(other, ignore_errors=True)
+
+
+class _Json(str):
+    """A read already serialised, written into its shard as it is."""
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _cacheable(packed: Packed) -> bool:

@@ -71,6 +71,10 @@ def clean_text(raw: object) -> str:
     if raw is None:
         return ""
     if isinstance(raw, str):
+        # Fast path, most cells: every character the rules below change is non-printable
+        # (control, format, separator other than " "), so a printable text only loses spaces.
+        if raw.isprintable() and "  " not in raw and raw[:1] != " " and raw[-1:] != " ":
+            return raw
         text = _STRAY_JOINER.sub("", _INVISIBLE.sub("", _LINE_BREAK.sub("\n", raw)))
         lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
         return "\n".join(lines).strip("\n")

@@ -589,3 +589,20 @@ def test_parse_period_returns_a_period_id_or_a_code(raw: object, periods: list[t
 def test_clean_text_is_idempotent(text: str) -> None:
     assert clean_text(clean_text(text)) == clean_text(text)
     assert is_blank(text) == (clean_text(text) == "")
+
+
+def _clean_text_slow(raw: str) -> str:
+    """clean_text's rules applied in full, without its fast path for already clean text."""
+    from hpdocs import values as v
+
+    text = v._STRAY_JOINER.sub("", v._INVISIBLE.sub("", v._LINE_BREAK.sub("\n", raw)))
+    return "\n".join(v._SPACES.sub(" ", line).strip() for line in text.split("\n")).strip("\n")
+
+
+@settings(max_examples=500)
+@given(
+    st.text()
+    | st.text(alphabet=st.sampled_from(list(" \t\n\r\u00a0\u200b\u200d\u2028\u00adaÅ1😀-\x1f\x85\ufeff")))
+)
+def test_clean_text_fast_path_agrees_with_the_full_rules(raw: str) -> None:
+    assert clean_text(raw) == _clean_text_slow(raw)

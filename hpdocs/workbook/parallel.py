@@ -45,6 +45,7 @@ PROGRESS_EVERY = 2.0  # seconds between progress messages
 PACK_VERSION = 1
 
 _ENTRY_FIELDS = 14  # Entry's fields, in order
+_NUMBERS = (int, float)  # not bool: type(True) is bool
 _worker_plan: Plan | None = None
 _worker_index: dict[str, Any] | None = None
 
@@ -119,27 +120,29 @@ def unpack(data: Packed, path: Path, name: str | None = None) -> WorkbookRead:
 
 
 def _entry(data: Any, name: str) -> Entry:
-    if not isinstance(data, list) or len(data) != _ENTRY_FIELDS:
+    # One chained test per entry: this runs for every entry of every cached workbook.
+    if type(data) is not list or len(data) != _ENTRY_FIELDS:
         raise ValueError("entry")
     node, area, item, kind, period, status, value, den, text, comment, file, sheet, cell, nr = data
-    for part in (node, area, item, kind, period, status, text, comment, sheet, cell, nr):
-        _str(part)
-    return Entry(
-        node,
-        area,
-        item,
-        kind,
-        period,
-        status,
-        _number(value),
-        _number(den),
-        text,
-        comment,
-        name if file is None else _str(file),
-        sheet,
-        cell,
-        nr,
-    )
+    if not (
+        type(node) is str
+        and type(area) is str
+        and type(item) is str
+        and type(kind) is str
+        and type(period) is str
+        and type(status) is str
+        and type(text) is str
+        and type(comment) is str
+        and type(sheet) is str
+        and type(cell) is str
+        and type(nr) is str
+        and (file is None or type(file) is str)
+        and (value is None or type(value) in _NUMBERS)
+        and (den is None or type(den) in _NUMBERS)
+    ):
+        raise ValueError("entry")
+    file = name if file is None else file
+    return Entry(node, area, item, kind, period, status, value, den, text, comment, file, sheet, cell, nr)
 
 
 def _problem(data: Any, name: str) -> Problem:
@@ -159,12 +162,6 @@ def _problem(data: Any, name: str) -> Problem:
 def _str(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("text expected")
-    return value
-
-
-def _number(value: Any) -> float | None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-        raise ValueError("number expected")
     return value
 
 
@@ -200,19 +197,24 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def read_packed(
+def iter_packed(
     paths: Sequence[Path],
     plan: Plan,
     *,
     workers: int | None = None,
     progress: Progress | None = None,
-) -> list[Packed]:
-    """`pack(read_workbook(p))` for each path, in the order given."""
+) -> Iterator[Packed]:
+    """`pack(read_workbook(p))` for each path, in the order given, as each is ready.
+
+    A generator, so that a caller can turn each result into its final form and let the packed
+    one go: memory then holds the results, not the results twice.
+    """
     paths = list(paths)
     count = min(workers or default_workers(), 61)  # 61: the most Windows allows
     ticker = _Ticker(len(paths), progress)
     if count <= 1 or len(paths) < MIN_PARALLEL:
-        return list(ticker.count(_serial(paths, plan)))
+        yield from ticker.count(_serial(paths, plan))
+        return
     try:
         context = multiprocessing.get_context(start_method())
         pool = ProcessPoolExecutor(
@@ -222,11 +224,12 @@ def read_packed(
             initargs=(plan,),
         )
     except (OSError, ImportError, NotImplementedError):  # no process support (some sandboxes)
-        return list(ticker.count(_serial(paths, plan)))
+        yield from ticker.count(_serial(paths, plan))
+        return
     chunk = max(1, min(32, len(paths) // (count * 8)))
     try:
         with pool:
-            return list(ticker.count(pool.map(_read_one, [str(p) for p in paths], chunksize=chunk)))
+            yield from ticker.count(pool.map(_read_one, [str(p) for p in paths], chunksize=chunk))
     except BrokenProcessPool as exc:
         raise HpdocsError(
             "En läsprocess avbröts oväntat (slut på minne?). Kör igen med färre arbetsböcker "
@@ -250,7 +253,7 @@ def read_many(
         index = _read.plan_index(plan)
         ticker = _Ticker(len(paths), progress)
         return list(ticker.count(_read.read_workbook(p, plan, index=index) for p in paths))
-    packed = read_packed(paths, plan, workers=workers, progress=progress)
+    packed = iter_packed(paths, plan, workers=workers, progress=progress)
     return [unpack(data, path) for data, path in zip(packed, paths, strict=True)]
 
 

@@ -8,6 +8,7 @@ before any reader touches it.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ KIND_STATUS = "status"
 KIND_OWN = "egen"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: an organisation holds millions of these
 class Entry:
     """One filled row: what a node reported for one item and period."""
 
@@ -121,21 +122,31 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _uncached_formulas(path: Path) -> dict[str, set[str]]:
+_FORMULA_TAGS = (b"<f>", b"<f ", b"<f/>")  # not <formula1> of a dropdown list
+
+
+def _uncached_formulas(data: bytes) -> dict[str, set[str]]:
     """Cells holding a formula with no stored result, per sheet name (xlsx only).
 
     calamine returns such cells as empty; a person must be told instead.
     """
     found: dict[str, set[str]] = {}
     try:
-        with zipfile.ZipFile(path) as zf:
-            for part, sheet in _sheet_parts(zf).items():
-                data = zf.read(part)
-                if b"<f" not in data:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            parts: dict[str, str] | None = None
+            for info in zf.infolist():
+                if not info.filename.startswith("xl/worksheets/"):
+                    continue  # fast check first: most workbooks have no formulas at all
+                xml = zf.read(info)
+                if not any(tag in xml for tag in _FORMULA_TAGS):
                     continue
-                cells = {m.group(1).decode() for m in _FORMULA_NO_VALUE.finditer(data)}
-                if cells:
-                    found[sheet] = cells
+                cells = {m.group(1).decode() for m in _FORMULA_NO_VALUE.finditer(xml)}
+                if not cells:
+                    continue
+                parts = _sheet_parts(zf) if parts is None else parts
+                sheet = parts.get(info.filename)
+                if sheet is not None:
+                    found.setdefault(sheet, set()).update(cells)
     except (*_ZIP_ERRORS, KeyError, DefusedXmlException, ParseError):  # a damaged member: no scan
         return {}
     return found
@@ -423,8 +434,8 @@ def read_workbook(
     try:
         # from_filelike picks the format from the content, not the extension, so an
         # .ods saved as .xlsx reads too; the file is closed again at once.
-        with path.open("rb") as handle:
-            workbook = CalamineWorkbook.from_filelike(handle)
+        data = path.read_bytes()  # once, for calamine and the formula scan (size is checked)
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
         result.report.add(
             Problem(
@@ -462,8 +473,8 @@ def read_workbook(
     finally:
         workbook.close()
     _read_sheets(result, plan, index or plan_index(plan), sheets)
-    if zipfile.is_zipfile(path):
-        _report_formulas(result, path)
+    if data.startswith(b"PK"):
+        _report_formulas(result, data)
     return result
 
 
@@ -550,8 +561,8 @@ def _read_sheets(
             )
 
 
-def _report_formulas(result: WorkbookRead, path: Path) -> None:
-    for sheet, cells in _uncached_formulas(path).items():
+def _report_formulas(result: WorkbookRead, data: bytes) -> None:
+    for sheet, cells in _uncached_formulas(data).items():
         for cell in sorted(cells):
             result.report.add(
                 Problem(
