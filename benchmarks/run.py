@@ -151,6 +151,7 @@ def step_d(folder: Path, info: dict[str, Any]) -> Callable[[], Any]:
     from hpdocs.pipeline import consolidate_project
 
     p = _project(folder)
+    _fresh(p)  # a first run: nothing read, nothing written before
 
     def run() -> Any:
         result = consolidate_project(p, PERIOD, use_cache=False, progress=_timed_progress(info))
@@ -168,7 +169,7 @@ def step_e(folder: Path, info: dict[str, Any]) -> Callable[[], Any] | None:
         info["skipped"] = f"hpdocs.build saknas ({exc})"
         return None
     p = _project(folder)
-    shutil.rmtree(p.cache_dir, ignore_errors=True)  # a full build from scratch
+    _fresh(p)  # a full build from scratch
 
     def run() -> Any:
         result = build_project(p, PERIOD)
@@ -176,6 +177,12 @@ def step_e(folder: Path, info: dict[str, Any]) -> Callable[[], Any] | None:
         return result
 
     return run
+
+
+def _fresh(p: Any) -> None:
+    """No cache and no earlier outputs, as before a project's first run."""
+    shutil.rmtree(p.cache_dir, ignore_errors=True)
+    shutil.rmtree(p.output, ignore_errors=True)
 
 
 def _warm_cache(p: Any) -> None:
@@ -191,7 +198,8 @@ def step_f(folder: Path, info: dict[str, Any]) -> Callable[[], Any]:
     from hpdocs.workbook.fill import fill_workbook
 
     p = _project(folder)
-    _warm_cache(p)  # normally already warm from (e)
+    _fresh(p)
+    consolidate_project(p, PERIOD)  # the first run: reads everything, writes every roll-up
     changed = next(f for f in _files(folder) if f.name.startswith("Enhet"))
     note = f"Ändrad av benchmark {time.time():.6f}"
     fill_workbook(changed, {"ledning.enhet.a1@Q3": {"status": "Klar", "kommentar": note}})
@@ -410,6 +418,11 @@ def main() -> None:
         for step in steps:
             print(f"  körning {repeat + 1}/{args.repeat}: ({step}) {STEPS[step]} …", file=sys.stderr)
             runs[step].append(child(step, project))
+            done = runs[step][-1]
+            print(
+                f"    {done.get('seconds', 0):.1f} s {done.get('skipped') or done.get('error') or ''}",
+                file=sys.stderr,
+            )
             load.append(os.getloadavg()[0])
     results: dict[str, Any] = {}
     for step, done in runs.items():

@@ -256,5 +256,4 @@ def consolidate(
                 node_statuses={n: e.status for n, e in status_entries.items() if e.status},
             )
         )
-    names = {n.id: n.name for n in org.nodes.values()}
-    return Rollup(plan, scope, period, year, completeness, tuple(areas), all_entries, names)
+    return Rollup(plan, scope, period, year, completeness, tuple(areas), all_entries, org.names)

@@ -8,6 +8,7 @@ every mistake with file, sheet and cell.
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,11 @@ class Organisation:
     @property
     def units(self) -> list[Node]:
         return [n for n in self.nodes.values() if n.level == "enhet"]
+
+    @functools.cached_property
+    def names(self) -> dict[str, str]:
+        """Node id -> name; one shared dict (roll-ups refer to it; nobody changes it)."""
+        return {n.id: n.name for n in self.nodes.values()}
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]

@@ -17,12 +17,11 @@ from hpdocs.consolidate import Rollup, consolidate
 from hpdocs.errors import UsageError
 from hpdocs.inbox import Inbox, collect
 from hpdocs.org import Node, Organisation
+from hpdocs.outputs import Job, Keys, Manifest, ReportJob, RollupJob, write_jobs
 from hpdocs.plan import Plan
 from hpdocs.project import Project
 from hpdocs.workbook.parallel import read_many
-from hpdocs.workbook.problems_write import write_problem_report
 from hpdocs.workbook.read import Entry
-from hpdocs.workbook.rollup_write import write_rollup
 
 Progress = Callable[[str], None]
 
@@ -86,14 +85,25 @@ def validate_paths(paths: list[Path], plan: Plan, org: Organisation | None, year
 def rollup_all(
     plan: Plan, org: Organisation, inbox: Inbox, period: str, year: int
 ) -> tuple[dict[str, Rollup], Rollup]:
-    """A roll-up per business area and one for the company, from one inbox."""
+    """A roll-up per business area and one for the company, from one inbox.
+
+    Each business area is given only its own nodes' entries (grouped once), so the work grows
+    with the organisation, not with business areas × all entries.
+    """
     entries = inbox.entries
     submitted, rejected = inbox.submitted, set(inbox.rejected)
+    by_node: dict[str, list[Entry]] = {}
+    for e in entries:
+        by_node.setdefault(e.node, []).append(e)
 
-    def one(node: Node) -> Rollup:
-        return consolidate(plan, org, node.id, period, year, entries, submitted=submitted, rejected=rejected)
+    def one(node: Node, given: list[Entry]) -> Rollup:
+        return consolidate(plan, org, node.id, period, year, given, submitted=submitted, rejected=rejected)
 
-    return {vo.id: one(vo) for vo in org.business_areas}, one(org.company)
+    areas = {
+        vo.id: one(vo, [e for n in org.scope(vo.id) for e in by_node.get(n.id, ())])
+        for vo in org.business_areas
+    }
+    return areas, one(org.company, entries)
 
 
 def consolidate_project(
@@ -104,8 +114,9 @@ def consolidate_project(
     inbox: Inbox | None = None,
     use_cache: bool = True,
 ) -> ConsolidateResult:
-    """Read the inbox on all cores (unchanged workbooks from the project's cache unless
-    `use_cache` is False), roll up per business area and company, write the roll-ups."""
+    """Read the inbox on all cores, roll up per business area and company, write the
+    roll-ups and problem reports. Unchanged workbooks come from the project's cache and
+    unchanged outputs are kept, unless `use_cache` is False (then everything is done anew)."""
     plan, org, year = project.plan, project.organisation, project.year
     if inbox is None:
         progress(f"Läser arbetsböcker i {project.inbox}")
@@ -117,20 +128,51 @@ def consolidate_project(
     chosen = resolve_period(plan, period, year) if period else default_period(plan, year, inbox.entries)
     areas, company = rollup_all(plan, org, inbox, chosen, year)
     result = ConsolidateResult(inbox, chosen, year, areas, company)
+    write_outputs(project, result, progress=progress, incremental=use_cache)
+    return result
+
+
+def rollup_names(plan: Plan, rollups: list[Rollup], year: int, period: str) -> list[str]:
+    """File names of the roll-ups; a name two business areas share gets their ids."""
+    names = [
+        safe_name(f"Sammanställning {plan.level_name(r.scope.level)} {r.scope.name} {year}-{period}.xlsx")
+        for r in rollups
+    ]
+    taken = [n.lower() for n in names]
+    return [
+        safe_name(f"{n.removesuffix('.xlsx')} ({r.scope.id}).xlsx") if taken.count(n.lower()) > 1 else n
+        for n, r in zip(names, rollups, strict=True)
+    ]
+
+
+def write_outputs(
+    project: Project, result: ConsolidateResult, *, progress: Progress = quiet, incremental: bool = True
+) -> None:
+    """Write the roll-ups and one problem report per workbook with problems: with
+    `incremental`, only those whose content changed since the last run (see hpdocs.outputs)."""
+    plan, inbox = project.plan, result.inbox
     outdir = project.output / "sammanstallningar"
     outdir.mkdir(parents=True, exist_ok=True)
+    keys = Keys(project.organisation, inbox, result.period, result.year) if incremental else None
     stamps = {node: read.stamp for node, read in inbox.chosen.items()}
-    for rollup in result.rollups:
-        name = safe_name(
-            f"Sammanställning {plan.level_name(rollup.scope.level)} {rollup.scope.name} {year}-{chosen}.xlsx"
-        )
-        progress(f"Skriver {name}")
-        result.files.append(write_rollup(rollup, outdir / name, stamps=stamps))
+    jobs: list[Job] = []
+    for rollup, name in zip(
+        result.rollups, rollup_names(plan, result.rollups, result.year, result.period), strict=True
+    ):
+        path = outdir / name
+        jobs.append(RollupJob(rollup, path, stamps, keys.rollup(rollup, path) if keys else ""))
+        result.files.append(path)
     problem_dir = project.output / "problem"
+    taken: set[str] = set()
     for read in inbox.reads:
         if len(read.report):
             problem_dir.mkdir(parents=True, exist_ok=True)
-            result.problem_reports.append(
-                write_problem_report(read, problem_dir / safe_name(f"Problem – {Path(read.name).stem}.xlsx"))
-            )
-    return result
+            name = safe_name(f"Problem – {Path(read.name).stem}.xlsx")
+            if name.lower() in taken:  # "A.xlsx" and "A.ods" both had problems
+                name = safe_name(f"Problem – {read.name}.xlsx")
+            taken.add(name.lower())
+            path = problem_dir / name
+            jobs.append(ReportJob(read, path, keys.report(read, path) if keys else ""))
+            result.problem_reports.append(path)
+    manifest = Manifest(project.cache_dir, project.output) if incremental else None
+    write_jobs(jobs, project.organisation, manifest, progress=progress)

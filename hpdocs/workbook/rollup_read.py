@@ -20,15 +20,11 @@ if TYPE_CHECKING:
 def read_data_sheet(result: WorkbookRead, sheets: list[tuple[str, list[list[Any]]]]) -> None:
     from hpdocs.workbook.read import Entry
 
-    data = next(
-        (
-            rows
-            for _, rows in sheets
-            if rows and [clean_text(v) for v in rows[0][: len(c.DATA_COLUMNS)]] == list(c.DATA_COLUMNS)
-        ),
-        None,
-    )
-    if data is None:
+    # "Data", then "Data 2", "Data 3"… when the entries did not fit on one sheet.
+    header = list(c.DATA_COLUMNS)
+    parts = [rows for _, rows in sheets if rows and [clean_text(v) for v in rows[0][: len(header)]] == header]
+    data = [row for rows in parts for row in rows[1:]]
+    if not parts:
         result.report.add(
             Problem(
                 "data-saknas",
@@ -37,7 +33,7 @@ def read_data_sheet(result: WorkbookRead, sheets: list[tuple[str, list[list[Any]
             )
         )
         return
-    for row in data[1:]:
+    for row in data:
         cells = {key: (row[i] if i < len(row) else "") for i, key in enumerate(c.DATA_COLUMNS)}
         node = clean_text(cells["nod"])
         if not node:

@@ -254,31 +254,40 @@ def _entry_value(e: Entry) -> str:
     return f"{e.value:g}"
 
 
-def _data_sheet(ws: Worksheet, rollup: Rollup) -> None:
-    """The Data sheet's header, frozen pane and filter; its rows are added by `_DataRows`."""
+DATA_ROWS_PER_SHEET = 1_048_575  # Excel's 1,048,576 rows less the header
+
+
+def _data_sheet(ws: Worksheet, rows: int) -> None:
+    """A Data sheet's header, frozen pane and filter; its rows are added by `_DataRows`."""
     for col, key in enumerate(c.DATA_COLUMNS, start=1):
         s.put(ws, 1, col, key, font=s.BOLD)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = (
-        f"A1:{ws.cell(row=1, column=len(c.DATA_COLUMNS)).column_letter}{max(len(rollup.entries) + 1, 2)}"
-    )
+    ws.auto_filter.ref = f"A1:{ws.cell(row=1, column=len(c.DATA_COLUMNS)).column_letter}{max(rows + 1, 2)}"
 
 
 class _DataRows:
-    """The Data sheet's rows as worksheet XML, written straight into the saved file.
+    """A Data sheet's rows as worksheet XML, written straight into the saved file.
 
     A company roll-up carries every entry of the organisation: about 110 rows per workbook,
     over a million cells for 1,000 workbooks, which openpyxl builds and writes at ~30 µs a
     cell. These rows have no styles, so they are written here as the XML openpyxl would write
     (inline strings, `t="n"` numbers, the same cell references), each distinct text made safe
     once by `write_text_cell` on a detached cell: the same cleaning, the same escapes, the same
-    `quotePrefix` style for text that Excel would take for a formula.
+    `quotePrefix` style for text that Excel would take for a formula. More entries than one
+    sheet holds continue on "Data 2", "Data 3"…; the reader reads them in that order.
     """
 
-    def __init__(self, ws: Worksheet, rollup: Rollup, stamp: dict[str, str]) -> None:
-        self.ws, self.rollup, self.stamp = ws, rollup, stamp
+    def __init__(
+        self,
+        ws: Worksheet,
+        entries: Sequence[Entry],
+        names: dict[str, str],
+        stamp: dict[str, str],
+        texts: dict[str, str],
+    ) -> None:
+        self.ws, self.entries, self.names, self.stamp = ws, entries, names, stamp
         self.letters = [get_column_letter(i) for i in range(1, len(c.DATA_COLUMNS) + 1)]
-        self._texts: dict[str, str] = {}
+        self._texts = texts  # shared by a roll-up's Data sheets
 
     def _text(self, value: str) -> str:
         """What follows `<c r="A2"` for a text cell."""
@@ -299,12 +308,12 @@ class _DataRows:
     def prepare(self) -> None:
         """Make every distinct text safe before the workbook is saved: a text that needs the
         `quotePrefix` style registers it in the workbook's styles, which are saved first."""
-        entries = self.rollup.entries
+        entries = self.entries
         texts: set[object] = set()
         for name in _TEXT_FIELDS:
             texts.update(map(attrgetter(name), entries))
         nodes = {e.node for e in entries}
-        texts.update(self.rollup.names.get(n, "") for n in nodes)
+        texts.update(self.names.get(n, "") for n in nodes)
         texts.update(self.stamp.get(n, "") for n in nodes)
         for value in texts:
             if isinstance(value, str) and value:
@@ -312,8 +321,9 @@ class _DataRows:
 
     def chunks(self, rows_per_chunk: int = 2000) -> Iterator[bytes]:
         parts: list[str] = []
-        letters, text, names, stamp = self.letters, self._text, self.rollup.names, self.stamp
-        for number, e in enumerate(self.rollup.entries, start=2):
+        letters, names, stamp = self.letters, self.names, self.stamp
+        texts = self._texts  # every text is in it after prepare()
+        for number, e in enumerate(self.entries, start=2):
             parts.append(f'<row r="{number}">')
             node = e.node
             # The columns of c.DATA_COLUMNS, in order.
@@ -340,7 +350,7 @@ class _DataRows:
                 if value is None or value == "":
                     continue
                 if isinstance(value, str):
-                    parts.append(f'<c r="{letter}{number}"{text(value)}')
+                    parts.append(f'<c r="{letter}{number}"{texts.get(value) or self._text(value)}')
                 else:
                     parts.append(f'<c r="{letter}{number}" t="n"><v>{_number(value)}</v></c>')
             parts.append("</row>")
@@ -380,29 +390,31 @@ def _number(value: object) -> str:
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+1(?::[A-Z]+[0-9]+)?"/>')
 
 
-def _save_with_rows(wb: Workbook, data: Worksheet, rows: _DataRows, target: Path) -> None:
-    """Save `wb` to `target` with the Data sheet's rows put into its (header-only) XML."""
-    rows.prepare()
+def _save_with_rows(wb: Workbook, sheets: list[_DataRows], target: Path) -> None:
+    """Save `wb` to `target` with each Data sheet's rows put into its (header-only) XML."""
+    for rows in sheets:
+        rows.prepare()
     buffer = io.BytesIO()
     wb.save(buffer)
-    part = data.path.lstrip("/")
-    last = len(rows.rollup.entries) + 1
+    by_part = {rows.ws.path.lstrip("/"): rows for rows in sheets}
     with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():
             content = source.read(info.filename)
-            if info.filename != part:
+            rows_here = by_part.get(info.filename)
+            if rows_here is None:
                 out.writestr(info, content)
                 continue
+            last = len(rows_here.entries) + 1
             head, end, tail = content.partition(b"</sheetData>")
             if not end:
-                raise ValueError(f"{part}: no sheetData")
-            dimension = f'<dimension ref="A1:{rows.letters[-1]}{last}"/>'.encode()
+                raise ValueError(f"{info.filename}: no sheetData")
+            dimension = f'<dimension ref="A1:{rows_here.letters[-1]}{last}"/>'.encode()
             head = _DIMENSION.sub(dimension, head, count=1)
             member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             member.compress_type = zipfile.ZIP_DEFLATED
             with out.open(member, "w", force_zip64=last > 500_000) as stream:
                 stream.write(head)
-                for chunk in rows.chunks():
+                for chunk in rows_here.chunks():
                     stream.write(chunk)
                 stream.write(end + tail)
 
@@ -424,11 +436,14 @@ def write_rollup(rollup: Rollup, path: Path, *, stamps: dict[str, str] | None = 
         _area_sheet(
             wb.create_sheet(c.safe_sheet_title(result.area.sheet_title, taken)), rollup, result, texts, styles
         )
-    data = wb.create_sheet(c.DATA_SHEET)
-    _data_sheet(data, rollup)
-    rows = _DataRows(data, rollup, stamps or {})
+    entries, texts, sheets = rollup.entries, {}, []
+    for number, start in enumerate(range(0, max(len(entries), 1), DATA_ROWS_PER_SHEET), start=1):
+        part = entries[start : start + DATA_ROWS_PER_SHEET]
+        data = wb.create_sheet(c.DATA_SHEET if number == 1 else f"{c.DATA_SHEET} {number}")
+        _data_sheet(data, len(part))
+        sheets.append(_DataRows(data, part, rollup.names, stamps or {}, texts))
     with atomic_path(path) as tmp:
-        _save_with_rows(wb, data, rows, tmp)
+        _save_with_rows(wb, sheets, tmp)
     wb.close()
     return path
 
