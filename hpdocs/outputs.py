@@ -199,11 +199,12 @@ def write_jobs(
     largest = max(todo, key=_size, default=None)
     rest = [_for_worker(job, org) for job in todo if job is not largest]
     futures: list[Future[list[Path]]] = []
-    pool = _pool(count - 1 if largest is not None else count) if count > 1 and len(rest) > 1 else None
+    # As many workers as cores even with the largest job here: the workers' share is larger.
+    pool = _pool(count) if count > 1 and len(rest) > 1 else None
     try:
         if pool is not None:
             rest.sort(key=_size, reverse=True)
-            batches = _batches(rest, (count - 1) * BATCHES_PER_WORKER)
+            batches = _batches(rest, count * BATCHES_PER_WORKER)
             futures = [pool.submit(_write_batch, batch) for batch in batches]
         else:
             _write_batch(rest)

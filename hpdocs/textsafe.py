@@ -33,7 +33,7 @@ def safe_cell_text(value: str) -> str:
     stay. A cut is marked with "…" so that a reader sees the text goes on elsewhere.
     """
     text = _NOT_XML_RE.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
-    if _utf16_len(text) <= EXCEL_MAX_CELL_CHARS:
+    if len(text) * 2 <= EXCEL_MAX_CELL_CHARS or _utf16_len(text) <= EXCEL_MAX_CELL_CHARS:
         return text
     budget = EXCEL_MAX_CELL_CHARS - len(ELLIPSIS)
     kept: list[str] = []
@@ -57,12 +57,19 @@ def write_text_cell(cell: Cell, value: str) -> None:
     shows it with the apostrophe it uses for text typed as `'=…`, and keeps it text. A literal
     `_x0041_` is written as `_x005F_x0041_` so that readers show it as typed, not as "A".
     """
-    text = safe_cell_text(value)
-    cell.value = _OOXML_ESCAPE_RE.sub(r"_x005F_\1", text)
+    stored, quote = cell_text(value)
+    cell.value = stored
     cell.data_type = "s"
-    if text.startswith(FORMULA_PREFIXES):
+    if quote:
         cell.quotePrefix = True
 
 
+def cell_text(value: str) -> tuple[str, bool]:
+    """(the text to store for `value`, whether the cell needs `quotePrefix`): what
+    `write_text_cell` puts in a cell, for writers that make the cell XML themselves."""
+    text = safe_cell_text(value)
+    return _OOXML_ESCAPE_RE.sub(r"_x005F_\1", text), text.startswith(FORMULA_PREFIXES)
+
+
 def _utf16_len(text: str) -> int:
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2

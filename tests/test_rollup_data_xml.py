@@ -13,7 +13,9 @@ from hpdocs.consolidate import consolidate
 from hpdocs.org import Organisation
 from hpdocs.plan import Plan
 from hpdocs.workbook import contract as c
+from hpdocs.workbook import rollup_write
 from hpdocs.workbook import style as s
+from hpdocs.workbook.rawrows import TableRows, save_with_rows
 from hpdocs.workbook.read import Entry, read_workbook
 from hpdocs.workbook.rollup_write import write_rollup
 
@@ -141,3 +143,53 @@ def test_empty_roll_up_has_only_the_header(plan: Plan, org: Organisation, tmp_pa
     found, (dimensions, freeze, autofilter) = cells(write_rollup(rollup, tmp_path / "tom.xlsx"))
     assert [coord for coord, *_ in found] == [f"{col}1" for col in "ABCDEFGHIJKLMNOPQ"]
     assert (dimensions, freeze, autofilter) == ("A1:Q1", "A2", "A1:Q2")
+
+
+def styled_cells(ws) -> tuple[list, dict, dict]:
+    found = [
+        (
+            cell.coordinate,
+            cell.value,
+            cell.data_type,
+            cell.quotePrefix,
+            cell.font.b,
+            cell.fill.fgColor.rgb,
+            cell.border.left.style,
+            cell.alignment.wrap_text,
+            cell.alignment.vertical,
+        )
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value is not None or cell.has_style
+    ]
+    heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height}
+    widths = {k: d.width for k, d in ws.column_dimensions.items() if d.width}
+    return found, heights, widths
+
+
+def test_area_tables_as_raw_rows_equal_cells_written_by_openpyxl(tmp_path: Path) -> None:
+    """The area sheets' tables are written as raw XML: the same values, text rules, styles,
+    row heights and column widths as the cell-by-cell table of the overview."""
+    headers = ["Nivå", "Nr", "Aktivitet", "Status", "Per enhet"]
+    rows: list[list[object]] = [[text, i, TRICKY[-1 - i], "", None] for i, text in enumerate(TRICKY)]
+    rows.append(["–", 3.5, "Inga kommentarer", "", ""])
+    widths = [16, 5, 58, 26, 48]
+
+    reference = Workbook()
+    s.put(reference.active, 1, 1, "Rubrik", font=s.TITLE_FONT)
+    rollup_write._table(reference.active, 3, headers, rows, widths)
+    reference.save(tmp_path / "referens.xlsx")
+
+    ours = Workbook()
+    s.put(ours.active, 1, 1, "Rubrik", font=s.TITLE_FONT)
+    tables = TableRows(ours.active)
+    after = tables.table(3, headers, rows, widths)
+    save_with_rows(ours, [tables], tmp_path / "ny.xlsx")
+
+    assert after == 3 + len(rows) + 2
+    assert styled_cells(load_workbook(tmp_path / "ny.xlsx").active) == styled_cells(
+        load_workbook(tmp_path / "referens.xlsx").active
+    )
+    ours_values = CalamineWorkbook.from_path(str(tmp_path / "ny.xlsx")).get_sheet_by_index(0).to_python()
+    theirs = CalamineWorkbook.from_path(str(tmp_path / "referens.xlsx")).get_sheet_by_index(0).to_python()
+    assert ours_values == theirs

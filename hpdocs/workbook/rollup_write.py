@@ -7,19 +7,13 @@ and every number can be traced back. Generated, never edited by hand.
 
 from __future__ import annotations
 
-import io
-import math
-import re
-import zipfile
 from collections.abc import Iterator, Sequence
-from copy import copy
 from datetime import datetime
 from operator import attrgetter
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -30,6 +24,8 @@ from hpdocs.plan import AreaKind, Plan
 from hpdocs.textsafe import write_text_cell
 from hpdocs.workbook import contract as c
 from hpdocs.workbook import style as s
+from hpdocs.workbook.rawrows import RawPart, TableRows, inline_text, save_with_rows
+from hpdocs.workbook.rawrows import number as raw_number
 from hpdocs.workbook.read import Entry
 
 STATUS_FILL = {0: "C6EFCE", 1: "FFEB9C", 2: "FFC7CE"}
@@ -41,60 +37,17 @@ def status_fill(plan: Plan, status: str) -> str | None:
     return None
 
 
-class _Styles:
-    """Cell styles made once per workbook and copied onto each cell.
-
-    Setting `cell.font = ...` makes openpyxl hash every style object again for every cell,
-    which was most of the time spent on a roll-up's area sheets. The first cell of each kind is
-    styled the ordinary way (registering the styles in the workbook); the rest get a copy of its
-    style array, which is what openpyxl stores per cell anyway. The result is the same file.
-    """
-
-    def __init__(self) -> None:
-        self._arrays: dict[str, StyleArray] = {}
-
-    def put(self, ws: Worksheet, row: int, col: int, value: object, kind: str, **style: object) -> None:
-        array = self._arrays.get(kind)
-        if array is None:
-            s.put(ws, row, col, value, **style)
-            array = copy(ws.cell(row=row, column=col)._style)
-            array.quotePrefix = 0  # belongs to the value, not to the kind of cell
-            self._arrays[kind] = array
-            return
-        cell = ws.cell(row=row, column=col)
-        cell._style = copy(array)
-        if isinstance(value, str):
-            write_text_cell(cell, value)
-        else:
-            cell.value = value
-
-
 def _table(
-    ws: Worksheet,
-    row: int,
-    headers: list[str],
-    rows: list[list[object]],
-    widths: Sequence[float],
-    styles: _Styles | None = None,
+    ws: Worksheet, row: int, headers: list[str], rows: list[list[object]], widths: Sequence[float]
 ) -> int:
-    styles = styles or _Styles()
+    """A small table cell by cell (the overview's; the long ones are `TableRows`)."""
     for col, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        styles.put(
-            ws,
-            row,
-            col,
-            title,
-            "header",
-            font=s.HEADER_FONT,
-            fill=s.HEADER_FILL,
-            alignment=s.WRAP,
-            border=s.BORDER,
-        )
+        s.put(ws, row, col, title, font=s.HEADER_FONT, fill=s.HEADER_FILL, alignment=s.WRAP, border=s.BORDER)
         ws.column_dimensions[get_column_letter(col)].width = width
     for values in rows:
         row += 1
         for col, value in enumerate(values, start=1):
-            styles.put(ws, row, col, value, "body", alignment=s.WRAP, border=s.BORDER)
+            s.put(ws, row, col, value, alignment=s.WRAP, border=s.BORDER)
         s.fit_row(
             ws,
             row,
@@ -172,10 +125,8 @@ def _item_texts(plan: Plan) -> dict[str, str]:
     return texts
 
 
-def _area_sheet(
-    ws: Worksheet, rollup: Rollup, result: AreaResult, texts: dict[str, str], styles: _Styles | None = None
-) -> None:
-    styles = styles or _Styles()
+def _area_sheet(ws: Worksheet, rollup: Rollup, result: AreaResult, texts: dict[str, str]) -> TableRows:
+    """The area's heading (cells) and its four tables (raw rows, returned to be saved)."""
     plan = rollup.plan
     names = rollup.names
     s.put(ws, 1, 1, result.area.title, font=s.TITLE_FONT)
@@ -204,7 +155,8 @@ def _area_sheet(
             summary += ("\n" if summary else "") + f"Ej angivet: {missing}"
         per_node = "\n".join(f"{names.get(n, n)}: {v or '–'}" for n, v in act.statuses.items())
         rows.append([plan.level_name(act.level), act.number, act.text, summary or "Inga inlämnade", per_node])
-    row = _table(ws, 6, ["Nivå", "Nr", "Aktivitet", "Status", "Per enhet"], rows, GRID, styles)
+    tables = TableRows(ws)
+    row = tables.table(6, ["Nivå", "Nr", "Aktivitet", "Status", "Per enhet"], rows, GRID)
     m_rows: list[list[object]] = []
     for m in result.measures:
         target = f"\nMål {m.target:g} %" if m.target is not None else ""
@@ -212,38 +164,33 @@ def _area_sheet(
         m_rows.append(
             [plan.level_name(m.level), m.measure.number, m.measure.text, m.display + target, values]
         )
-    row = _table(
-        ws,
+    row = tables.table(
         row,
         ["Nivå", "Nr", "Mätning", "Resultat", "Per enhet"],
         m_rows or [["–", "", "Inga mätningar", "", ""]],
         GRID,
-        styles,
     )
     own_rows: list[list[object]] = [
         [names.get(e.node, e.node), e.nr, e.text, e.status, e.comment] for e in result.own_activities
     ]
-    row = _table(
-        ws,
+    row = tables.table(
         row,
         ["Tillagd av", "Nr", "Egen aktivitet", "Status", "Kommentar"],
         own_rows or [["–", "", "Inga egna aktiviteter", "", ""]],
         GRID,
-        styles,
     )
     comment_rows: list[list[object]] = [
         [names.get(e.node, e.node), e.nr, e.text or texts.get(e.item, e.item), e.status, e.comment]
         for e in result.comments
     ]
-    _table(
-        ws,
+    tables.table(
         row,
         ["Från", "Nr", "Gäller", "Status", "Kommentar"],
         comment_rows or [["–", "", "Inga kommentarer", "", ""]],
         GRID,
-        styles,
     )
     s.print_setup(ws)
+    return tables
 
 
 def _entry_value(e: Entry) -> str:
@@ -294,15 +241,9 @@ class _DataRows:
         found = self._texts.get(value)
         if found is None:
             probe = Cell(self.ws)
-            write_text_cell(probe, value)
-            text = str(probe.value)
+            write_text_cell(probe, value)  # registers the quotePrefix style when needed
             style = f' s="{probe.style_id}"' if probe.has_style else ""
-            space = ' xml:space="preserve"' if text != text.strip() else ""
-            if text:
-                found = f'{style} t="inlineStr"><is><t{space}>{_xml_escape(text)}</t></is></c>'
-            else:
-                found = f'{style} t="inlineStr"/>'
-            self._texts[value] = found
+            found = self._texts[value] = inline_text(str(probe.value), style)
         return found
 
     def prepare(self) -> None:
@@ -352,13 +293,16 @@ class _DataRows:
                 if isinstance(value, str):
                     parts.append(f'<c r="{letter}{number}"{texts.get(value) or self._text(value)}')
                 else:
-                    parts.append(f'<c r="{letter}{number}" t="n"><v>{_number(value)}</v></c>')
+                    parts.append(f'<c r="{letter}{number}" t="n"><v>{raw_number(value)}</v></c>')
             parts.append("</row>")
             if number % rows_per_chunk == 0:
                 yield "".join(parts).encode("utf-8")
                 parts.clear()
         if parts:
             yield "".join(parts).encode("utf-8")
+
+    def dimension(self) -> str:
+        return f"A1:{self.letters[-1]}{len(self.entries) + 1}"
 
 
 _TEXT_FIELDS = (
@@ -377,48 +321,6 @@ _TEXT_FIELDS = (
 )
 
 
-def _xml_escape(text: str) -> str:
-    # As lxml escapes element text; a carriage return would otherwise be read back as "\n".
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
-def _number(value: object) -> str:
-    assert isinstance(value, int | float)
-    return "" if math.isnan(value) or math.isinf(value) else f"{value:.16g}"  # as openpyxl writes numbers
-
-
-_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+1(?::[A-Z]+[0-9]+)?"/>')
-
-
-def _save_with_rows(wb: Workbook, sheets: list[_DataRows], target: Path) -> None:
-    """Save `wb` to `target` with each Data sheet's rows put into its (header-only) XML."""
-    for rows in sheets:
-        rows.prepare()
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    by_part = {rows.ws.path.lstrip("/"): rows for rows in sheets}
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            rows_here = by_part.get(info.filename)
-            if rows_here is None:
-                out.writestr(info, content)
-                continue
-            last = len(rows_here.entries) + 1
-            head, end, tail = content.partition(b"</sheetData>")
-            if not end:
-                raise ValueError(f"{info.filename}: no sheetData")
-            dimension = f'<dimension ref="A1:{rows_here.letters[-1]}{last}"/>'.encode()
-            head = _DIMENSION.sub(dimension, head, count=1)
-            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            with out.open(member, "w", force_zip64=last > 500_000) as stream:
-                stream.write(head)
-                for chunk in rows_here.chunks():
-                    stream.write(chunk)
-                stream.write(end + tail)
-
-
 def write_rollup(rollup: Rollup, path: Path, *, stamps: dict[str, str] | None = None) -> Path:
     """Write the roll-up workbook atomically."""
     from hpdocs.workbook.write import WorkbookSpec, _identity_sheet
@@ -431,19 +333,22 @@ def write_rollup(rollup: Rollup, path: Path, *, stamps: dict[str, str] | None = 
     _identity_sheet(wb, WorkbookSpec(rollup.plan, rollup.scope, rollup.year), c.KIND_ROLLUP)
     taken = {c.OVERVIEW_SHEET, c.IDENTITY_SHEET, c.DATA_SHEET}
     texts = _item_texts(rollup.plan)
-    styles = _Styles()
+    parts: list[RawPart] = []
     for result in rollup.areas:
-        _area_sheet(
-            wb.create_sheet(c.safe_sheet_title(result.area.sheet_title, taken)), rollup, result, texts, styles
-        )
-    entries, texts, sheets = rollup.entries, {}, []
+        sheet = wb.create_sheet(c.safe_sheet_title(result.area.sheet_title, taken))
+        parts.append(_area_sheet(sheet, rollup, result, texts))
+    entries = rollup.entries
+    data_texts: dict[str, str] = {}
+    sheets: list[_DataRows] = []
     for number, start in enumerate(range(0, max(len(entries), 1), DATA_ROWS_PER_SHEET), start=1):
         part = entries[start : start + DATA_ROWS_PER_SHEET]
         data = wb.create_sheet(c.DATA_SHEET if number == 1 else f"{c.DATA_SHEET} {number}")
         _data_sheet(data, len(part))
-        sheets.append(_DataRows(data, part, rollup.names, stamps or {}, texts))
+        sheets.append(_DataRows(data, part, rollup.names, stamps or {}, data_texts))
+    for rows in sheets:
+        rows.prepare()  # registers styles, which are saved before any sheet
     with atomic_path(path) as tmp:
-        _save_with_rows(wb, sheets, tmp)
+        save_with_rows(wb, [*parts, *sheets], tmp)
     wb.close()
     return path
 
