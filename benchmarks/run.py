@@ -32,6 +32,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -326,18 +327,78 @@ def _bare_deck(template: Path, content: list[Any]) -> Any:
     return prs
 
 
+def _tree_pss_kb(root: int) -> int | None:
+    """Memory of `root` and all its descendants, shared pages divided among their users
+    (Linux PSS): what the step really costs the machine, which the RSS of forked workers
+    overstates. None where /proc does not tell."""
+    proc = Path("/proc")
+    parents: dict[int, int] = {}
+    for entry in proc.iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [child for child, parent in parents.items() if parent == pid]
+        tree.update(children)
+        frontier.extend(children)
+    total = 0
+    for pid in tree:
+        try:
+            for line in (proc / str(pid) / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except (OSError, ValueError):
+            if pid == root:
+                return None
+    return total
+
+
+class _MemorySampler(threading.Thread):
+    """The largest total PSS of this process tree while the timed work runs."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb: int | None = None
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            self.sample()
+
+    def sample(self) -> None:
+        now = _tree_pss_kb(os.getpid())
+        if now is not None:
+            self.peak_kb = max(self.peak_kb or 0, now)
+
+
 def run_step(step: str, project: Path) -> dict[str, Any]:
     """Set up, then time one step in this process; report time and peak memory."""
     info: dict[str, Any] = {}
     work = globals()[f"step_{step}"](project, info)
     if work is None:
         return {"skipped": info.get("skipped", "hoppades över"), **info}
+    sampler = _MemorySampler()
+    sampler.start()
     start = time.perf_counter()
     work()
     seconds = time.perf_counter() - start
+    sampler.sample()
+    sampler.done.set()
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": seconds, "peak_mb": self_kb / 1024, "worker_peak_mb": children_kb / 1024, **info}
+    total = None if sampler.peak_kb is None else sampler.peak_kb / 1024
+    return {
+        "seconds": seconds,
+        "peak_mb": self_kb / 1024,
+        "worker_peak_mb": children_kb / 1024,
+        "total_mb": total,
+        **info,
+    }
 
 
 # ----------------------------------------------------------------------------- runner (parent)
@@ -433,6 +494,7 @@ def main() -> None:
                 median=round(statistics.median(times), 3),
                 peak_mb=round(max(r["peak_mb"] for r in done if "seconds" in r), 1),
                 worker_peak_mb=round(max(r["worker_peak_mb"] for r in done if "seconds" in r), 1),
+                total_mb=max((round(r["total_mb"], 1) for r in done if r.get("total_mb")), default=None),
             )
         else:
             entry["note"] = next((r.get("skipped") or str(r.get("error")) for r in done), "")
@@ -468,7 +530,9 @@ def print_table(report: dict[str, Any]) -> None:
     print(
         f"Systemlast (1 min) under körningen: {report['load_average']['min']:.1f}–{report['load_average']['max']:.1f}"
     )
-    print(f"\n{'steg':<16}{'median s':>10}{'ms/arbetsbok':>14}{'topp MB':>10}{'arbetare MB':>13}")
+    print(
+        f"\n{'steg':<16}{'median s':>10}{'ms/arbetsbok':>14}{'topp MB':>10}{'arbetare MB':>13}{'totalt MB':>11}"
+    )
     for step, entry in report["steps"].items():
         label = f"({step}) {entry['name']}"
         if "median" not in entry:
@@ -477,6 +541,7 @@ def print_table(report: dict[str, Any]) -> None:
         per = 1000 * entry["median"] / report["workbooks"]
         print(
             f"{label:<16}{entry['median']:>10.2f}{per:>14.1f}{entry['peak_mb']:>10.0f}{entry['worker_peak_mb']:>13.0f}"
+            + ("" if entry.get("total_mb") is None else f"{entry['total_mb']:>11.0f}")
         )
     print()
     for name, value in report["ratios"].items():

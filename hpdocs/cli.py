@@ -195,7 +195,7 @@ def validate(
     """
     from hpdocs.pipeline import safe_name, validate_paths
     from hpdocs.planfile import load_plan
-    from hpdocs.project import load_project
+    from hpdocs.project import CONFIG_NAME, load_project
     from hpdocs.workbook.problems_write import write_problem_report
 
     project = None
@@ -205,10 +205,16 @@ def validate(
         except HpdocsError:
             if project_dir is not None:
                 raise
+    if project is None and project_dir is None and plan_source is None:
+        # `hpdocs validate min-plan`: a project folder given as the folder to check.
+        root = next((p for p in filer if p.is_dir() and (p / CONFIG_NAME).is_file()), None)
+        project = load_project(root) if root else None
     if project is None and plan_source is None:
         raise click.UsageError("Ange --projekt MAPP eller --plan PLAN.")
     plan = project.plan if project else load_plan(plan_source or "")
-    paths = list(filer) or ([project.inbox] if project else [])
+    # The project folder itself means its inbox (not its organisation file and outputs).
+    paths = [project.inbox if project and p.resolve() == project.root.resolve() else p for p in filer]
+    paths = paths or ([project.inbox] if project else [])
     if not paths:
         raise click.UsageError("Ange filer eller mappar att kontrollera.")
     inbox = validate_paths(

@@ -61,6 +61,7 @@ _WRITER_MODULES = (
     "hpdocs.workbook.style",
     "hpdocs.workbook.write",
 )
+MIN_PARALLEL = 8  # fewer files are written sooner than worker processes start
 BATCHES_PER_WORKER = 4  # small enough batches to balance, large enough to send the plan rarely
 
 
@@ -200,7 +201,7 @@ def write_jobs(
     rest = [_for_worker(job, org) for job in todo if job is not largest]
     futures: list[Future[list[Path]]] = []
     # As many workers as cores even with the largest job here: the workers' share is larger.
-    pool = _pool(count) if count > 1 and len(rest) > 1 else None
+    pool = _pool(count) if count > 1 and len(rest) >= MIN_PARALLEL else None
     try:
         if pool is not None:
             rest.sort(key=_size, reverse=True)
@@ -230,7 +231,12 @@ def _size(job: Job) -> int:
 
 
 def _pool(count: int) -> ProcessPoolExecutor | None:
+    """Workers that do not start as copies of this process: by now it holds every entry of
+    the organisation, and forked workers would count (and, as Python touches objects, copy)
+    that memory once more each."""
+    methods = multiprocessing.get_all_start_methods()
+    method = "forkserver" if "forkserver" in methods and start_method() != "spawn" else "spawn"
     try:
-        return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(start_method()))
+        return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method))
     except (OSError, ImportError, NotImplementedError):  # no process support (some sandboxes)
         return None

@@ -95,6 +95,14 @@ def test_validate_reports_every_problem_with_json_and_exit_codes(example: Path) 
     assert code == 2 and "--projekt" in err
 
 
+def test_validate_of_a_project_folder_checks_its_inbox(example: Path) -> None:
+    code, out, _ = run("validate", str(example), "--json")
+    assert code == 1
+    names = {f["fil"] for f in json.loads(out)["filer"]}
+    assert "Enhet Dagkirurgin.xlsx" in names
+    assert not any(n.startswith("organisation") for n in names)
+
+
 def test_validate_writes_a_problem_report_and_leaves_the_original_alone(
     example: Path, tmp_path: Path
 ) -> None:

@@ -142,7 +142,18 @@ def test_a_changed_organisation_or_writer_rewrites_the_rollups(project: Project,
 
 
 def test_written_in_parallel_equals_written_serially(project: Project, tmp_path: Path, monkeypatch) -> None:
+    pools: list[object] = []
+    real_pool = outputs_module._pool
+
+    def counted_pool(count: int):
+        pools.append(real_pool(count))
+        return pools[-1]
+
+    monkeypatch.setattr(outputs_module, "MIN_PARALLEL", 1)
+    monkeypatch.setattr(outputs_module, "default_workers", lambda: 2)
+    monkeypatch.setattr(outputs_module, "_pool", counted_pool)
     parallel = consolidate_project(project, "Q3")
+    assert len(pools) == 1 and pools[0] is not None  # the workers really wrote
     serial_dir = tmp_path / "serial"
     shutil.copytree(project.output, serial_dir)
     calls: list[int | None] = []
