@@ -85,7 +85,7 @@ def _overview(ws: Worksheet, rollup: Rollup) -> None:
     for label, text in lines:
         s.put(ws, row, 1, label, font=s.BOLD)
         s.put(ws, row, 2, text, alignment=s.WRAP)
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
+        s.merge(ws, f"B{row}:F{row}")
         s.fit_row(ws, row, {2: text}, {2: 150})
         row += 1
     headers = ["Typ", "Område", "Prioritering", "Egen bedömning", "Föreslagen status", "Kommentar"]
@@ -131,7 +131,7 @@ def _area_sheet(ws: Worksheet, rollup: Rollup, result: AreaResult, texts: dict[s
     names = rollup.names
     s.put(ws, 1, 1, result.area.title, font=s.TITLE_FONT)
     s.put(ws, 2, 1, f"Prioritering: {result.area.priority}", alignment=s.WRAP)
-    ws.merge_cells("A2:E2")
+    s.merge(ws, "A2:E2")
     s.fit_row(ws, 2, {1: result.area.priority}, {1: sum(GRID)})
     own = (
         f"{result.own_status} (egen bedömning)"
@@ -139,13 +139,13 @@ def _area_sheet(ws: Worksheet, rollup: Rollup, result: AreaResult, texts: dict[s
         else f"{result.proposed_status} (förslag utifrån aktiviteterna)"
     )
     s.put(ws, 3, 1, f"Status: {own}", font=s.BOLD)
-    ws.merge_cells("A3:C3")
+    s.merge(ws, "A3:C3")
     color = status_fill(plan, result.status)
     if color:
         ws.cell(row=3, column=1).fill = s.PatternFill("solid", fgColor=color)
     if result.own_comment:
         s.put(ws, 4, 1, result.own_comment, alignment=s.WRAP)
-        ws.merge_cells("A4:E4")
+        s.merge(ws, "A4:E4")
         s.fit_row(ws, 4, {1: result.own_comment}, {1: sum(GRID)})
     rows: list[list[object]] = []
     for act in result.activities:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import math
+import weakref
+from copy import copy
 
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hpdocs.textsafe import write_text_cell
@@ -46,15 +50,64 @@ def fit_row(ws: Worksheet, row: int, texts: dict[int, str], widths: dict[int, fl
     ws.row_dimensions[row].height = min(max(current, height), 409)
 
 
+# The shared style objects above: safe to know by id (they live as long as the module).
+_SHARED = {
+    id(v)
+    for v in (
+        LOCKED_FILL,
+        INPUT_FILL,
+        EXPECTED_FILL,
+        HEADER_FILL,
+        SECTION_FILL,
+        OWN_LEVEL_FILL,
+        BORDER,
+        WRAP,
+        WRAP_CENTER,
+        TITLE_FONT,
+        HEADER_FONT,
+        SECTION_FONT,
+        BOLD,
+        HINT_FONT,
+    )
+}
+# Per workbook: the style array of each combination of shared styles, made once.
+_ARRAYS: weakref.WeakKeyDictionary[Workbook, dict[tuple[tuple[str, int], ...], StyleArray]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def put(ws: Worksheet, row: int, col: int, value: object, **style: object) -> None:
-    """Write a cell; strings go through write_text_cell so user text stays text."""
+    """Write a cell; strings go through write_text_cell so user text stays text.
+
+    Setting `cell.font = ...` makes openpyxl hash the style objects again for every cell, most
+    of the time of writing a styled sheet. A fresh cell given only the shared styles above gets
+    a copy of the style array made for the first such cell instead: the same file.
+    """
     cell = ws.cell(row=row, column=col)
+    fresh = cell._style is None or not any(cell._style)
+    if style and fresh and all(id(v) in _SHARED for v in style.values()):
+        arrays = _ARRAYS.setdefault(ws.parent, {})
+        key = tuple(sorted((name, id(v)) for name, v in style.items()))
+        array = arrays.get(key)
+        if array is None:
+            for name, v in style.items():
+                setattr(cell, name, v)
+            arrays[key] = copy(cell._style)
+        else:
+            cell._style = copy(array)
+    else:
+        for name, v in style.items():
+            setattr(cell, name, v)
     if isinstance(value, str):
         write_text_cell(cell, value)
     else:
         cell.value = value
-    for key, val in style.items():
-        setattr(cell, key, val)
+
+
+def merge(ws: Worksheet, ref: str) -> None:
+    """Merge a range whose cells other than the first are empty and unstyled (headings):
+    without openpyxl's per-cell border copying, which costs a millisecond a merge."""
+    ws.merged_cells.add(ref)
 
 
 def print_setup(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None) -> None:
