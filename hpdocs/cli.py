@@ -302,7 +302,7 @@ def _print_consolidation(result: Any) -> None:
         for line in _problem_rows(read.report.errors):
             click.echo(line)
     for path in result.files:
-        click.echo(f"Skrev {path}")
+        click.echo(f"{'Oförändrad' if path in result.kept else 'Skrev'} {path}")
 
 
 def _print_outputs(outputs: list[Any], root: Path) -> None:

@@ -188,9 +188,9 @@ def write_jobs(
     *,
     workers: int | None = None,
     progress: Progress | None = None,
-) -> None:
+) -> list[Path]:
     """Write the jobs whose outputs are not current by `manifest` (all without one); record
-    the keys of what was written."""
+    the keys of what was written. Returns the paths written."""
     todo = [job for job in jobs if manifest is None or not manifest.current(job.path, job.key)]
     if progress:
         kept = len(jobs) - len(todo)
@@ -224,6 +224,7 @@ def write_jobs(
         for job in todo:
             manifest.record(job.path, job.key)
         manifest.save()
+    return [job.path for job in todo]
 
 
 def _size(job: Job) -> int:

@@ -72,6 +72,7 @@ class ConsolidateResult:
     company: Rollup
     files: list[Path] = field(default_factory=list)
     problem_reports: list[Path] = field(default_factory=list)
+    kept: set[Path] = field(default_factory=set)  # outputs left as an earlier run wrote them
 
     @property
     def rollups(self) -> list[Rollup]:
@@ -175,4 +176,5 @@ def write_outputs(
             jobs.append(ReportJob(read, path, keys.report(read, path) if keys else ""))
             result.problem_reports.append(path)
     manifest = Manifest(project.cache_dir, project.output) if incremental else None
-    write_jobs(jobs, project.organisation, manifest, progress=progress)
+    written = set(write_jobs(jobs, project.organisation, manifest, progress=progress))
+    result.kept = {job.path for job in jobs} - written

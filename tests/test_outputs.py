@@ -77,6 +77,7 @@ def test_an_unchanged_rerun_writes_nothing(project: Project) -> None:
     second = consolidate_project(project, "Q3", progress=messages.append)
     assert stamps(project) == before
     assert second.files == first.files
+    assert second.kept == {*second.files, *second.problem_reports} and not first.kept
     assert any("Skriver 0 filer (4 oförändrade behålls)" in m for m in messages)
 
 

@@ -112,7 +112,7 @@ def _overview(ws: Worksheet, rollup: Rollup) -> None:
     s.print_setup(ws)
 
 
-GRID = [16, 5, 58, 26, 48]  # every table on an area sheet shares this grid, so it prints on one page width
+GRID = [18, 5, 56, 26, 48]  # every table on an area sheet shares this grid, so it prints on one page width
 
 
 def _item_texts(plan: Plan) -> dict[str, str]:

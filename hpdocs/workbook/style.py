@@ -38,7 +38,7 @@ HINT_FONT = Font(italic=True, color="595959")
 def text_height(text: str, width_chars: float, *, line_height: float = 15.0) -> float:
     """Row height (points) that shows wrapped text whole: Excel does not auto-fit
     merged cells, and LibreOffice only does so on edit."""
-    usable = max(width_chars * 1.2 - 1, 5)
+    usable = max(width_chars * 1.1 - 1, 5)  # 1.2 let "Verksamhetsområde" (17) clip at width 16
     lines = sum(max(1, math.ceil(len(part) / usable)) for part in str(text).split("\n"))
     return max(line_height, lines * line_height + 2)
 
