@@ -47,7 +47,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise OutputError(f"Kunde inte skriva i {target.parent}: {exc.strerror or exc}.") from exc
     try:
         yield tmp
-        _flush_to_disk(tmp)
+        fsync_path(tmp)
         _replace(tmp, target)
     except BaseException:
         with suppress(OSError):
@@ -80,10 +80,13 @@ def _replace(tmp: Path, target: Path) -> None:
             raise OutputError(f"Kunde inte skriva {target}: {exc.strerror or exc}.") from exc
 
 
-def _flush_to_disk(path: Path) -> None:
-    """Best effort: the data is on disk before the rename makes it the target."""
+def fsync_path(path: Path) -> None:
+    """Best effort: what was written to a file, or a folder's entries (POSIX only), is on disk."""
+    folder = path.is_dir()
+    if folder and os.name != "posix":
+        return  # Windows cannot open a folder to flush it
     with suppress(OSError):
-        fd = os.open(path, os.O_RDWR)
+        fd = os.open(path, os.O_RDONLY if folder else os.O_RDWR)
         try:
             os.fsync(fd)
         finally:

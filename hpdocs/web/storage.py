@@ -38,7 +38,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from hpdocs.atomic import atomic_path
+from hpdocs.atomic import atomic_path, fsync_path
 from hpdocs.pipeline import safe_name
 from hpdocs.web.db import Database, NewSubmission, Submission
 
@@ -94,17 +94,6 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    with suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 class Storage:
@@ -170,7 +159,7 @@ class Storage:
                 n += 1
                 final = folder / f"{stamp}-{received.sha256[:8]}-{n}{received.path.suffix}"
             received.path.rename(final)
-            _fsync_dir(folder)
+            fsync_path(folder)
             new = NewSubmission(
                 node_id=received.node_id,
                 original_name=received.original_name,
