@@ -17,7 +17,8 @@ from hpdocs.errors import TemplateError
 from hpdocs.org import Node, Organisation
 from hpdocs.plan import Plan
 from hpdocs.planfile import load_plan
-from hpdocs.render.context import BOARD_KEYS, PSB_KEYS, board_context, psb_context, text
+from hpdocs.render.board_context import board_context
+from hpdocs.render.context import BOARD_KEYS, PSB_KEYS, psb_context, text
 from hpdocs.render.pdf import libreoffice_available, to_pdf
 from hpdocs.render.word import render_board, render_docx, render_psb
 from hpdocs.workbook.read import KIND_ACTIVITY, KIND_MEASURE, KIND_OWN, KIND_STATUS, Entry

@@ -11,8 +11,9 @@ from pptx.util import Inches
 
 from hpdocs.planfile import load_plan
 from hpdocs.problems import Severity
+from hpdocs.render.board_context import board_context
 from hpdocs.render.check import KNOWN_TEMPLATES, check_template, check_templates, template_tags
-from hpdocs.render.context import BOARD_KEYS, PSB_KEYS, board_context
+from hpdocs.render.context import BOARD_KEYS, PSB_KEYS
 from hpdocs.render.word import render_docx
 from hpdocs.resources import template_path
 

@@ -28,7 +28,8 @@ from hpdocs.atomic import atomic_path
 from hpdocs.consolidate import Rollup
 from hpdocs.errors import OutputError, TemplateError
 from hpdocs.plan import Plan
-from hpdocs.render.context import board_context, psb_context
+from hpdocs.render.board_context import board_context
+from hpdocs.render.context import psb_context
 from hpdocs.resources import template_path
 
 PSB_TEMPLATE = "psb-verksamhetschef.docx"
