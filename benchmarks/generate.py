@@ -41,6 +41,7 @@ from hpdocs.planfile import load_plan
 from hpdocs.project import init_project
 from hpdocs.workbook import contract as c
 from hpdocs.workbook.fill import fill_workbook
+from hpdocs.workbook.rawrows import xml_escape
 from hpdocs.workbook.write import WorkbookSpec, workbook_filename, write_workbook
 
 HERE = Path(__file__).resolve().parent
@@ -125,10 +126,6 @@ def _job(args: tuple[str, str, dict[str, str], str, int, str]) -> str:
 _RESTAMPED = ("hpdocs.nod", "hpdocs.nodnamn", "hpdocs.overordnad", "hpdocs.chef", "hpdocs.ifylldav")
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _restamp(args: tuple[str, str, dict[str, str]]) -> str:
     """Copy a filled workbook as another node's: its identity cells get the new values."""
     source, target, values = args
@@ -145,7 +142,7 @@ def _restamp(args: tuple[str, str, dict[str, str]]) -> str:
                     pattern = re.compile(
                         r"(<t>" + re.escape(key) + r"</t>.*?<c r=\"C\d+\"[^>]*><is><t[^>]*>)(.*?)(</t>)"
                     )
-                    new = _escape(value)
+                    new = xml_escape(value)
                     text, count = pattern.subn(lambda m, new=new: m[1] + new + m[3], text, count=1)
                     if count != 1:
                         raise RuntimeError(f"{source}: identity key {key} not found")

@@ -42,7 +42,7 @@ from hpdocs.errors import HpdocsError
 from hpdocs.inbox import Inbox
 from hpdocs.org import Organisation
 from hpdocs.workbook import contract as c
-from hpdocs.workbook.parallel import default_workers, start_method
+from hpdocs.workbook.parallel import default_workers
 from hpdocs.workbook.problems_write import write_problem_report
 from hpdocs.workbook.read import WorkbookRead
 from hpdocs.workbook.rollup_write import write_rollup
@@ -94,7 +94,7 @@ class Keys:
         self._writer = _hash(__version__, c.TEMPLATE_VERSION, module_fingerprint(_WRITER_MODULES))
         self._org = _hash(sorted((n.id, repr(n)) for n in org.nodes.values()))
         self._base = (self._writer, self._org, period, year)
-        self.org, self.inbox = org, inbox
+        self.org = org
         rejected = set(inbox.rejected)
         self._nodes: dict[str, str] = {}
         for node in org.nodes:
@@ -198,14 +198,14 @@ def write_jobs(
     count = min(workers or default_workers(), 61)
     # The largest job (the company's roll-up) stays here: it is not worth sending.
     largest = max(todo, key=_size, default=None)
-    rest = [_for_worker(job, org) for job in todo if job is not largest]
+    rest = [job for job in todo if job is not largest]
     futures: list[Future[list[Path]]] = []
     # As many workers as cores even with the largest job here: the workers' share is larger.
     pool = _pool(count) if count > 1 and len(rest) >= MIN_PARALLEL else None
     try:
         if pool is not None:
-            rest.sort(key=_size, reverse=True)
-            batches = _batches(rest, count * BATCHES_PER_WORKER)
+            sent = sorted((_for_worker(job, org) for job in rest), key=_size, reverse=True)
+            batches = _batches(sent, count * BATCHES_PER_WORKER)
             futures = [pool.submit(_write_batch, batch) for batch in batches]
         else:
             _write_batch(rest)
@@ -235,8 +235,7 @@ def _pool(count: int) -> ProcessPoolExecutor | None:
     """Workers that do not start as copies of this process: by now it holds every entry of
     the organisation, and forked workers would count (and, as Python touches objects, copy)
     that memory once more each."""
-    methods = multiprocessing.get_all_start_methods()
-    method = "forkserver" if "forkserver" in methods and start_method() != "spawn" else "spawn"
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     try:
         return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context(method))
     except (OSError, ImportError, NotImplementedError):  # no process support (some sandboxes)

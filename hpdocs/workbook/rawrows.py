@@ -57,6 +57,33 @@ def inline_text(text: str, style: str) -> str:
     return f'{style} t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
 
 
+class StyleIds:
+    """The ` s="N"` attribute of each kind of raw cell, registered in the workbook on first use
+    through a detached openpyxl cell (so the workbook saves the style): "plain" cells have none
+    unless the text needs `quotePrefix`; table "header" and "body" cells have the table look."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self._ids: dict[tuple[str, bool], str] = {}
+
+    def get(self, kind: str, quote: bool) -> str:
+        found = self._ids.get((kind, quote))
+        if found is None:
+            probe = Cell(self.ws)
+            if kind == "header":
+                probe.font, probe.fill = s.HEADER_FONT, s.HEADER_FILL
+            if kind != "plain":
+                probe.alignment, probe.border = s.WRAP, s.BORDER
+            probe.quotePrefix = quote
+            found = self._ids[(kind, quote)] = f' s="{probe.style_id}"' if probe.has_style else ""
+        return found
+
+    def text(self, value: str, kind: str = "plain") -> str:
+        """What follows `<c r="A2"` for a cell of `kind` holding the user text `value`."""
+        text, quote = cell_text(value)
+        return inline_text(text, self.get(kind, quote))
+
+
 class TableRows:
     """Tables (a header row, then body rows with wrapped text and borders) as raw rows.
 
@@ -68,19 +95,8 @@ class TableRows:
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
         self._parts: list[str] = []
-        self._ids: dict[tuple[str, bool], str] = {}
+        self._styles = StyleIds(ws)
         self._last = (ws.max_row, ws.max_column)
-
-    def _style(self, kind: str, quote: bool) -> str:
-        found = self._ids.get((kind, quote))
-        if found is None:
-            probe = Cell(self.ws)
-            if kind == "header":
-                probe.font, probe.fill = s.HEADER_FONT, s.HEADER_FILL
-            probe.alignment, probe.border = s.WRAP, s.BORDER
-            probe.quotePrefix = quote
-            found = self._ids[(kind, quote)] = f' s="{probe.style_id}"'
-        return found
 
     def _row(self, number_: int, values: Sequence[object], kind: str, height: float | None) -> None:
         parts = self._parts
@@ -88,12 +104,11 @@ class TableRows:
         for col, value in enumerate(values, start=1):
             ref = f"{get_column_letter(col)}{number_}"
             if isinstance(value, str):
-                text, quote = cell_text(value)
-                parts.append(f'<c r="{ref}"{inline_text(text, self._style(kind, quote))}')
+                parts.append(f'<c r="{ref}"{self._styles.text(value, kind)}')
             elif value is None:
-                parts.append(f'<c r="{ref}"{self._style(kind, False)}/>')
+                parts.append(f'<c r="{ref}"{self._styles.get(kind, False)}/>')
             else:
-                parts.append(f'<c r="{ref}"{self._style(kind, False)} t="n"><v>{number(value)}</v></c>')
+                parts.append(f'<c r="{ref}"{self._styles.get(kind, False)} t="n"><v>{number(value)}</v></c>')
         parts.append("</row>")
         self._last = (max(self._last[0], number_), max(self._last[1], len(values)))
 
@@ -148,9 +163,9 @@ def save_with_rows(wb: Workbook, parts: Sequence[RawPart], target: Path) -> None
                 if not end:
                     raise ValueError(f"{info.filename}: no sheetData")
                 head, end = head + b"<sheetData>", b"</sheetData>"
-            dimension = f'<dimension ref="{part.dimension()}"/>'.encode()
-            head = _DIMENSION.sub(dimension, head, count=1)
-            last_row = int(re.sub(r"^.*?([0-9]+)$", r"\1", part.dimension()))
+            ref = part.dimension()
+            head = _DIMENSION.sub(f'<dimension ref="{ref}"/>'.encode(), head, count=1)
+            last_row = int(re.sub(r"^.*?([0-9]+)$", r"\1", ref))
             with out.open(info.filename, "w", force_zip64=last_row > 500_000) as stream:
                 stream.write(head)
                 for chunk in part.chunks():

@@ -13,7 +13,6 @@ from operator import attrgetter
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -21,10 +20,9 @@ from hpdocs import __version__
 from hpdocs.atomic import atomic_path
 from hpdocs.consolidate import NOT_ASSESSED, AreaResult, Rollup
 from hpdocs.plan import AreaKind, Plan
-from hpdocs.textsafe import write_text_cell
 from hpdocs.workbook import contract as c
 from hpdocs.workbook import style as s
-from hpdocs.workbook.rawrows import RawPart, TableRows, inline_text, save_with_rows
+from hpdocs.workbook.rawrows import RawPart, StyleIds, TableRows, save_with_rows
 from hpdocs.workbook.rawrows import number as raw_number
 from hpdocs.workbook.read import Entry
 
@@ -219,7 +217,7 @@ class _DataRows:
     over a million cells for 1,000 workbooks, which openpyxl builds and writes at ~30 µs a
     cell. These rows have no styles, so they are written here as the XML openpyxl would write
     (inline strings, `t="n"` numbers, the same cell references), each distinct text made safe
-    once by `write_text_cell` on a detached cell: the same cleaning, the same escapes, the same
+    once by `StyleIds.text`: the cleaning and escapes of `write_text_cell`, and the same
     `quotePrefix` style for text that Excel would take for a formula. More entries than one
     sheet holds continue on "Data 2", "Data 3"…; the reader reads them in that order.
     """
@@ -235,15 +233,13 @@ class _DataRows:
         self.ws, self.entries, self.names, self.stamp = ws, entries, names, stamp
         self.letters = [get_column_letter(i) for i in range(1, len(c.DATA_COLUMNS) + 1)]
         self._texts = texts  # shared by a roll-up's Data sheets
+        self._styles = StyleIds(ws)
 
     def _text(self, value: str) -> str:
         """What follows `<c r="A2"` for a text cell."""
         found = self._texts.get(value)
         if found is None:
-            probe = Cell(self.ws)
-            write_text_cell(probe, value)  # registers the quotePrefix style when needed
-            style = f' s="{probe.style_id}"' if probe.has_style else ""
-            found = self._texts[value] = inline_text(str(probe.value), style)
+            found = self._texts[value] = self._styles.text(value)
         return found
 
     def prepare(self) -> None:
