@@ -115,18 +115,10 @@ class TableRows:
     def table(self, row: int, headers: list[str], rows: list[list[object]], widths: Sequence[float]) -> int:
         for col, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(col)].width = width
-        self._row(row, headers, "header", None)
+        self._row(row, headers, "header", _height(headers, widths))
         for values in rows:
             row += 1
-            height = max(
-                (
-                    s.text_height(v, widths[i])
-                    for i, v in enumerate(values)
-                    if isinstance(v, str) and v and i < len(widths)
-                ),
-                default=15.0,
-            )
-            self._row(row, values, "body", min(max(15.0, height), MAX_ROW_HEIGHT))
+            self._row(row, values, "body", _height(values, widths))
         return row + 2
 
     def chunks(self) -> Iterator[bytes]:
@@ -135,6 +127,19 @@ class TableRows:
     def dimension(self) -> str:
         rows, cols = self._last
         return f"A1:{get_column_letter(max(cols, 1))}{max(rows, 1)}"
+
+
+def _height(values: Sequence[object], widths: Sequence[float]) -> float:
+    """A row's height: its tallest wrapped text, as style.fit_row makes it for openpyxl cells."""
+    height = max(
+        (
+            s.text_height(v, widths[i])
+            for i, v in enumerate(values)
+            if isinstance(v, str) and v and i < len(widths)
+        ),
+        default=15.0,
+    )
+    return min(max(15.0, height), MAX_ROW_HEIGHT)
 
 
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?"/>')

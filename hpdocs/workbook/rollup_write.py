@@ -42,6 +42,7 @@ def _table(
     for col, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
         s.put(ws, row, col, title, font=s.HEADER_FONT, fill=s.HEADER_FILL, alignment=s.WRAP, border=s.BORDER)
         ws.column_dimensions[get_column_letter(col)].width = width
+    s.fit_row(ws, row, dict(enumerate(headers, start=1)), dict(enumerate(widths, start=1)))
     for values in rows:
         row += 1
         for col, value in enumerate(values, start=1):
@@ -57,6 +58,9 @@ def _table(
 
 def _names(rollup: Rollup, entries: tuple[Entry, ...] | list[Entry]) -> str:
     return "\n".join(f"{rollup.names.get(e.node, e.node)}: {e.comment}" for e in entries)
+
+
+OVERVIEW_WIDTHS = [18, 30, 50, 18, 18, 45]
 
 
 def _overview(ws: Worksheet, rollup: Rollup) -> None:
@@ -81,10 +85,10 @@ def _overview(ws: Worksheet, rollup: Rollup) -> None:
     ]
     row = 4
     for label, text in lines:
-        s.put(ws, row, 1, label, font=s.BOLD)
+        s.put(ws, row, 1, label, font=s.BOLD, alignment=s.WRAP)
         s.put(ws, row, 2, text, alignment=s.WRAP)
         s.merge(ws, f"B{row}:F{row}")
-        s.fit_row(ws, row, {2: text}, {2: 150})
+        s.fit_row(ws, row, {1: label, 2: text}, {1: OVERVIEW_WIDTHS[0], 2: 150})
         row += 1
     headers = ["Typ", "Område", "Prioritering", "Egen bedömning", "Föreslagen status", "Kommentar"]
     rows: list[list[object]] = []
@@ -100,7 +104,7 @@ def _overview(ws: Worksheet, rollup: Rollup) -> None:
                 result.own_comment,
             ]
         )
-    _table(ws, row + 1, headers, rows, [18, 30, 50, 18, 18, 45])
+    _table(ws, row + 1, headers, rows, OVERVIEW_WIDTHS)
     for i, result in enumerate(rollup.areas, start=row + 2):
         for col, value in ((4, result.own_status), (5, result.proposed_status)):
             color = status_fill(plan, value)

@@ -28,11 +28,14 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 WRAP_CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
 
-TITLE_FONT = Font(bold=True, size=16, color=DARK)
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-SECTION_FONT = Font(bold=True, size=12, color=DARK)
-BOLD = Font(bold=True)
-HINT_FONT = Font(italic=True, color="595959")
+# Named: a font without a name is drawn in the reader's default (a serif in LibreOffice),
+# wider than the body's Calibri, so headings wrapped past the heights fitted for them.
+FONT_NAME = "Calibri"
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=16, color=DARK)
+HEADER_FONT = Font(name=FONT_NAME, bold=True, color="FFFFFF")
+SECTION_FONT = Font(name=FONT_NAME, bold=True, size=12, color=DARK)
+BOLD = Font(name=FONT_NAME, bold=True)
+HINT_FONT = Font(name=FONT_NAME, italic=True, color="595959")
 
 
 def text_height(text: str, width_chars: float, *, line_height: float = 15.0) -> float:
