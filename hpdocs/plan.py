@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from hpdocs.levels import LevelName
+from hpdocs.levels import level_name as _level_forms
+
 LEVEL_KEYS: tuple[str, ...] = ("bolag", "vo", "enhet")
 """The three organisational levels, top down. Their display names are configurable."""
 
@@ -161,6 +164,7 @@ class Plan:
     instructions: tuple[str, ...]
     areas: tuple[Area, ...]
     level_names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LEVEL_NAMES))
+    level_forms: dict[str, dict[str, str]] = field(default_factory=dict)  # level -> given forms
     status_tables: dict[str, str] = field(default_factory=dict)  # kind -> table title
     background: tuple[Section, ...] = ()
     goals: tuple[str, ...] = ()
@@ -183,6 +187,10 @@ class Plan:
 
     def level_name(self, level: str) -> str:
         return self.level_names.get(level, DEFAULT_LEVEL_NAMES[level])
+
+    def level(self, level: str) -> LevelName:
+        """Every Swedish form of a level's name (definite, plural, genitive...)."""
+        return _level_forms(self.level_name(level), self.level_forms.get(level))
 
     @property
     def fingerprint(self) -> str:

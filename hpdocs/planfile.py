@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from hpdocs.errors import PlanError
+from hpdocs.levels import FORM_KEYS
 from hpdocs.plan import (
     LEVEL_KEYS,
     Activity,
@@ -308,7 +309,7 @@ def parse_plan(text: str, *, file: str = "plan.yaml") -> Plan:
     years = tuple(y for n in _seq(root, "years") if (y := n.integer()) is not None)
     if not years:
         root.problem("plan-falt-saknas", 'Planen måste ange minst ett år under "years".')
-    level_names = dict(_text_map(root.get("levels")))
+    level_names, level_forms = _levels(root.get("levels"))
     for key in level_names:
         if key not in LEVEL_KEYS:
             root.problem("plan-okand-niva", f'Okänd nivå "{key}". Tillåtna: {", ".join(LEVEL_KEYS)}.')
@@ -338,6 +339,7 @@ def parse_plan(text: str, *, file: str = "plan.yaml") -> Plan:
         instructions=_texts(root, "instructions"),
         areas=tuple(numbered),
         level_names={**{k: v for k, v in level_names.items() if k in LEVEL_KEYS}},
+        level_forms={k: v for k, v in level_forms.items() if k in LEVEL_KEYS},
         status_tables=dict(_text_map(root.get("status_tables"))),
         background=tuple(Section(_text(n, "title"), _text(n, "text")) for n in _seq(root, "background")),
         goals=_texts(root, "goals"),
@@ -354,6 +356,27 @@ def parse_plan(text: str, *, file: str = "plan.yaml") -> Plan:
         lines = "\n".join(f"  {p}" for p in ctx.problems)
         raise PlanError(f"Planen {file} har {len(ctx.problems)} fel:\n{lines}", list(ctx.problems))
     return plan
+
+
+def _levels(node: _Node | None) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """`vo: Förvaltning`, or `vo: {namn: Förvaltning, bestämd: förvaltningen, plural: ...}`."""
+    names: dict[str, str] = {}
+    forms: dict[str, dict[str, str]] = {}
+    for key, value in node.items() if node else ():
+        if isinstance(value.node, yaml.MappingNode):
+            given = dict(_text_map(value))
+            for unknown in sorted(set(given) - set(FORM_KEYS)):
+                value.problem(
+                    "plan-okant-falt",
+                    f'Okänt fält "{unknown}" för nivån {key}. Tillåtna: {", ".join(FORM_KEYS)}.',
+                )
+            if not given.get("namn"):
+                value.problem("plan-falt-saknas", f'Nivån {key} behöver "namn", t.ex. namn: Förvaltning.')
+            names[key] = given.get("namn", key)
+            forms[key] = given
+        else:
+            names[key] = value.text()
+    return names, forms
 
 
 def _text_map(node: _Node | None) -> Iterator[tuple[str, str]]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from hpdocs.atomic import atomic_write_text
 from hpdocs.errors import ConfigError
 from hpdocs.org import Organisation, load_organisation, write_organisation
-from hpdocs.plan import Plan
+from hpdocs.plan import LEVEL_KEYS, Plan
 from hpdocs.planfile import BUILTIN_PLANS, BUILTIN_PREFIX, builtin_plan_text, load_plan
 from hpdocs.resources import templates_dir
 
@@ -41,6 +41,7 @@ class Project:
     signer: str = ""
     regional_plan: str = ""
     level_names: dict[str, str] = field(default_factory=dict)
+    level_forms: dict[str, dict[str, str]] = field(default_factory=dict)  # [nivaer.vo] tables
     _plan: Plan | None = field(default=None, repr=False)
     _org: Organisation | None = field(default=None, repr=False)
 
@@ -53,6 +54,8 @@ class Project:
             plan = load_plan(source)
             if self.level_names:
                 plan.level_names.update(self.level_names)
+            for key, forms in self.level_forms.items():
+                plan.level_forms[key] = forms
             self._plan = plan
         return self._plan
 
@@ -90,6 +93,13 @@ regional_plan = "{regional}"
 # bolag = "Region"
 # vo = "Förvaltning"
 # enhet = "Enhet"
+# Böjningar som hpdocs inte känner till anges som en tabell:
+# [nivaer.vo]
+# namn = "Sektor"
+# "bestämd" = "sektorn"
+# plural = "sektorer"
+# "bestämd_plural" = "sektorerna"
+# genus = "en"
 '''
 
 
@@ -127,7 +137,16 @@ def load_project(folder: Path) -> Project:
         templates=(root / templates) if templates else None,
         signer=str(config.get("undertecknare", "")),
         regional_plan=str(config.get("regional_plan", "")),
-        level_names={k: str(v) for k, v in levels.items() if k in ("bolag", "vo", "enhet")},
+        level_names={
+            k: str(v.get("namn", k) if isinstance(v, dict) else v)
+            for k, v in levels.items()
+            if k in LEVEL_KEYS
+        },
+        level_forms={
+            k: {f: str(x) for f, x in v.items()}
+            for k, v in levels.items()
+            if k in LEVEL_KEYS and isinstance(v, dict)
+        },
     )
 
 
