@@ -83,6 +83,12 @@ class Measure:
     denominator: str = ""  # label of the denominator for shares
     targets: dict[int, float] = field(default_factory=dict)  # year -> target in percent
     note: str = ""  # extra text printed with the measure (e.g. the HSE target levels)
+    label: str = ""  # a short display label for documents; the text stays word for word
+
+    @property
+    def display_label(self) -> str:
+        """What documents call the measure: its label, else its text."""
+        return self.label or self.text
 
 
 @dataclass(frozen=True)

@@ -185,6 +185,7 @@ def _level_row(level: str, node: _Node, area_id: str) -> LevelRow:
                 denominator=_text(item, "denominator", "Antal totalt"),
                 targets=targets,
                 note=_text(item, "note"),
+                label=_text(item, "label"),
             )
         )
 
