@@ -47,7 +47,7 @@ def make_base(folder: Path, plan: Plan) -> Path:
     path = write_workbook(
         WorkbookSpec(plan, node, 2022, "Primärvård", "2022-01-10 08:00"), folder / "bas.xlsx"
     )
-    return fill_workbook(path, VALUES, identity={"hpdocs.uppdaterad": "2022-10-01"})
+    return fill_workbook(path, VALUES, identity={"hpdocs.ifylldav": "Eva", "hpdocs.uppdaterad": "2022-10-01"})
 
 
 def _members(data: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:

@@ -193,6 +193,7 @@ def validate(
       hpdocs validate min-plan/inkorg --projekt min-plan
       hpdocs validate "Enhet Akuten.xlsx" --plan hp-2022 --json
     """
+    from hpdocs.inbox import STATE_REFUSED
     from hpdocs.pipeline import safe_name, validate_paths
     from hpdocs.planfile import load_plan
     from hpdocs.project import CONFIG_NAME, load_project
@@ -234,27 +235,33 @@ def validate(
                     "nod": r.node_id,
                     "typ": r.kind,
                     "godkand": r.report.ok,
+                    "anvandbar": r.report.usable,
+                    "tillstand": inbox.state(r),
                     "problem": [p.to_dict() for p in r.report],
                 }
                 for r in inbox.reads
             ],
             "anmarkningar": [p.to_dict() for p in inbox.notes],
+            "ignorerade": [p.to_dict() for p in inbox.ignored],
             "antal_fel": sum(1 for p in problems if p.severity == Severity.ERROR),
             "antal_varningar": sum(1 for p in problems if p.severity == Severity.WARNING),
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for read in inbox.reads:
-            verdict = "godkänd" if read.report.ok else "AVVISAD"
+            verdict = inbox.state(read)
+            verdict = verdict.upper() if verdict == STATE_REFUSED else verdict
             click.echo(
                 f"{read.name}: {verdict} ({len(read.report.errors)} fel, {len(read.report.warnings)} varningar)"
             )
             for line in _problem_rows(read.report.problems):
                 click.echo(line)
-        for line in _problem_rows(inbox.notes):
+        for line in _problem_rows([*inbox.notes, *inbox.ignored]):
             click.echo(line)
+        refused = sum(1 for r in inbox.reads if not r.report.usable)
+        faulty = sum(1 for r in inbox.reads if r.report.usable and r.report.excluding)
         click.echo(
-            f"\n{len(inbox.reads)} arbetsböcker kontrollerade, {sum(1 for r in inbox.reads if not r.report.ok)} avvisade, {len(problems)} problem."
+            f"\n{len(inbox.reads)} arbetsböcker kontrollerade: {refused} avvisade, {faulty} godkända med fel, {len(problems)} problem."
         )
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
 
@@ -285,22 +292,26 @@ def consolidate_cmd(projekt: Path, period: str | None) -> None:
 
 
 def _refused(inbox: Any) -> list[Any]:
-    """Every file that could not be used, also those whose unit cannot be told (a zip bomb, an
-    empty file): they are in no unit's list of rejected submissions but must never go unseen."""
+    """Every file with errors: refused as a whole, or used with values left out. Also those
+    whose unit cannot be told (a zip bomb, an empty file): they are in no unit's list of
+    rejected submissions but must never go unseen."""
     return [read for read in inbox.reads if not read.report.ok]
 
 
 def _print_consolidation(result: Any) -> None:
-    comp = result.company.completeness
-    click.echo(
-        f"Period {result.year}-{result.period}: {len(comp.submitted)} av {comp.expected} har lämnat in."
-    )
-    if comp.missing:
-        click.echo("Saknas: " + ", ".join(n.name for n in comp.missing))
+    from hpdocs.reporting import headline, state_lines
+
+    company = result.company
+    click.echo(f"Period {result.year}-{result.period}: {headline(company)}")
+    for state in state_lines(company):
+        if state.label != "Har rapporterat":
+            click.echo(f"{state.label}: " + ", ".join(state.names))
     for read in _refused(result.inbox):
-        click.echo(f"Avvisad: {read.name} ({len(read.report.errors)} fel)")
+        click.echo(f"{result.inbox.state(read).capitalize()}: {read.name} ({len(read.report.errors)} fel)")
         for line in _problem_rows(read.report.errors):
             click.echo(line)
+    for line in _problem_rows([*result.inbox.notes, *result.inbox.ignored]):
+        click.echo(line)
     for path in result.files:
         click.echo(f"{'Oförändrad' if path in result.kept else 'Skrev'} {path}")
 

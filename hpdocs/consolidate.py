@@ -21,20 +21,47 @@ NOT_ASSESSED = "Ej bedömd"
 
 
 @dataclass(frozen=True)
-class Completeness:
-    """Which nodes under the scope have handed in a usable workbook."""
+class Excluded:
+    """A value someone wrote that is not counted (an error on that cell only)."""
 
-    submitted: tuple[Node, ...]
+    node: str
+    file: str
+    sheet: str
+    cell: str
+    period: str  # period id, "" when the cell is not tied to one
+    item: str  # plan item id, "" when unknown
+    context: str  # the row's text (activity, measure), "" when unknown
+    written: str  # what was written
+    reason: str  # why it is not counted (the problem's message)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """Who under the scope has reported for the period, by name.
+
+    *Reported* means the node's workbook holds at least one status or value for the period; a
+    workbook handed in with nothing for the period is *empty* ("inlämnad, inget för perioden").
+    """
+
+    reported: tuple[Node, ...]
+    empty: tuple[Node, ...]
     missing: tuple[Node, ...]
     rejected: tuple[Node, ...]
+    with_errors: tuple[Node, ...] = ()  # among reported/empty: values excluded for the period
+    excluded: tuple[Excluded, ...] = ()  # those values, in workbook order
+
+    @property
+    def submitted(self) -> tuple[Node, ...]:
+        """Handed in and usable, whether or not anything was filled in for the period."""
+        return self.reported + self.empty
 
     @property
     def complete(self) -> bool:
-        return not self.missing and not self.rejected
+        return not self.missing and not self.rejected and not self.empty
 
     @property
     def expected(self) -> int:
-        return len(self.submitted) + len(self.missing) + len(self.rejected)
+        return len(self.reported) + len(self.empty) + len(self.missing) + len(self.rejected)
 
 
 @dataclass(frozen=True)
@@ -112,6 +139,11 @@ class Rollup:
     areas: tuple[AreaResult, ...]
     entries: tuple[Entry, ...]  # every entry in scope, all periods (for history and tracing)
     names: dict[str, str]  # node id -> name
+    labels: dict[str, str] = field(default_factory=dict)  # node id -> name told apart (org.labels)
+
+    def label(self, node_id: str) -> str:
+        """The node's name, with its VO (or id) where another node has the same name."""
+        return self.labels.get(node_id) or self.names.get(node_id, node_id)
 
     def area(self, area_id: str) -> AreaResult:
         return next(a for a in self.areas if a.area.id == area_id)
@@ -180,6 +212,7 @@ def consolidate(
     *,
     submitted: Iterable[str] = (),
     rejected: Iterable[str] = (),
+    excluded: Iterable[Excluded] = (),
 ) -> Rollup:
     """Roll up the entries of the nodes under `scope_id` for one period."""
     scope = org.node(scope_id)
@@ -187,12 +220,18 @@ def consolidate(
     all_entries = tuple(e for e in entries if e.node in in_scope)
     done, refused = set(submitted) & in_scope, set(rejected) & in_scope
     below = [n for n in org.scope(scope_id)]
+    now = [e for e in all_entries if e.period == period]
+    has_values = {e.node for e in now if _counts(e)}
+    left_out = tuple(x for x in excluded if x.node in done and x.period in ("", period))
+    faulty = {x.node for x in left_out}
     completeness = Completeness(
-        submitted=tuple(n for n in below if n.id in done),
+        reported=tuple(n for n in below if n.id in done and n.id in has_values),
+        empty=tuple(n for n in below if n.id in done and n.id not in has_values),
         missing=tuple(n for n in below if n.id not in done and n.id not in refused),
         rejected=tuple(n for n in below if n.id in refused and n.id not in done),
+        with_errors=tuple(n for n in below if n.id in faulty),
+        excluded=left_out,
     )
-    now = [e for e in all_entries if e.period == period]
     by_item: dict[str, list[Entry]] = {}
     for e in now:
         by_item.setdefault(e.item, []).append(e)
@@ -256,4 +295,9 @@ def consolidate(
                 node_statuses={n: e.status for n, e in status_entries.items() if e.status},
             )
         )
-    return Rollup(plan, scope, period, year, completeness, tuple(areas), all_entries, org.names)
+    return Rollup(plan, scope, period, year, completeness, tuple(areas), all_entries, org.names, org.labels)
+
+
+def _counts(entry: Entry) -> bool:
+    """A status or a value: what makes a node "reported" for a period (a comment alone does not)."""
+    return bool(entry.status) or entry.value is not None or entry.denominator is not None

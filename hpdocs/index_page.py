@@ -7,7 +7,7 @@ without any server (open it from the file system), plus a JSON twin.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -16,6 +16,7 @@ from hpdocs import __version__
 from hpdocs.atomic import atomic_write_text
 from hpdocs.pipeline import ConsolidateResult
 from hpdocs.problems import Severity
+from hpdocs.reporting import excluded_line, headline, state_lines
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,8 @@ def _link(root: Path, output: Output) -> str:
 def write_index(output_dir: Path, title: str, result: ConsolidateResult, outputs: list[Output]) -> Path:
     comp = result.company.completeness
     inbox = result.inbox
-    rejected = [r for reads in inbox.rejected.values() for r in reads]
-    with_warnings = [r for r in inbox.reads if r.report.ok and r.report.warnings]
+    rejected = [r for r in inbox.reads if not r.report.usable]
+    with_warnings = [r for r in inbox.reads if r.report.usable and len(r.report)]
     parts = [
         "<!doctype html>",
         '<html lang="sv"><head><meta charset="utf-8">',
@@ -46,20 +47,20 @@ def write_index(output_dir: Path, title: str, result: ConsolidateResult, outputs
         f"<h1>{escape(title)}</h1>",
         f"<p>Period {result.year}-{escape(result.period)} ({escape(result.company.period_label)}). Skapad {datetime.now():%Y-%m-%d %H:%M} med hpdocs {__version__}.</p>",
         "<h2>Inlämning</h2>",
-        f"<p>{len(comp.submitted)} av {comp.expected} har lämnat in en användbar arbetsbok.</p>",
+        f"<p>{escape(headline(result.company))}</p>",
     ]
-    if comp.missing:
-        parts.append(
-            "<p><strong>Saknas:</strong> " + ", ".join(escape(n.name) for n in comp.missing) + "</p>"
-        )
+    for line in state_lines(result.company):
+        parts.append(f"<p><strong>{escape(line.label)}:</strong> " + escape(", ".join(line.names)) + "</p>")
+    if comp.excluded:
+        parts.append("<p><strong>Värden som inte räknas:</strong></p><ul>")
+        parts.extend(f"<li>{escape(excluded_line(result.company, x))}</li>" for x in comp.excluded)
+        parts.append("</ul>")
     if rejected or with_warnings:
         parts.append("<table><tr><th>Fil</th><th>Resultat</th><th>Problem</th></tr>")
         for read in [*rejected, *with_warnings]:
-            verdict = (
-                '<span class="fel">Avvisad</span>'
-                if not read.report.ok
-                else '<span class="ok">Används</span>'
-            )
+            state = inbox.state(read)
+            css = "fel" if not read.report.ok else "ok"
+            verdict = f'<span class="{css}">{escape(state.capitalize())}</span>'
             listed = "".join(
                 f"<li>{'Fel' if p.severity == Severity.ERROR else 'Varning'}: {escape(p.where)}: {escape(p.message)}</li>"
                 for p in read.report.problems
@@ -68,6 +69,10 @@ def write_index(output_dir: Path, title: str, result: ConsolidateResult, outputs
         parts.append("</table>")
     for note in inbox.notes:
         parts.append(f"<p>{escape(note.message)}</p>")
+    if inbox.ignored:
+        parts.append("<p><strong>Filer i inkorgen som inte läses:</strong></p><ul>")
+        parts.extend(f"<li>{escape(p.file)}: {escape(p.message)}</li>" for p in inbox.ignored)
+        parts.append("</ul>")
     for group in ("Dokument", "PDF", "Sammanställningar", "Problemrapporter"):
         items = [o for o in outputs if o.group == group]
         if items:
@@ -78,7 +83,12 @@ def write_index(output_dir: Path, title: str, result: ConsolidateResult, outputs
     summary = {
         "period": f"{result.year}-{result.period}",
         "inlamnade": [n.name for n in comp.submitted],
+        "rapporterat": [result.company.label(n.id) for n in comp.reported],
+        "inget_for_perioden": [result.company.label(n.id) for n in comp.empty],
         "saknas": [n.name for n in comp.missing],
+        "godkanda_med_fel": [result.company.label(n.id) for n in comp.with_errors],
+        "ej_raknade_varden": [asdict(x) for x in comp.excluded],
+        "ignorerade": [p.to_dict() for p in inbox.ignored],
         "avvisade": [{"fil": r.name, "problem": [p.to_dict() for p in r.report.problems]} for r in rejected],
         "varningar": [
             {"fil": r.name, "problem": [p.to_dict() for p in r.report.warnings]} for r in with_warnings

@@ -86,6 +86,36 @@ class Organisation:
         """Node id -> name; one shared dict (roll-ups refer to it; nobody changes it)."""
         return {n.id: n.name for n in self.nodes.values()}
 
+    @functools.cached_property
+    def labels(self) -> dict[str, str]:
+        """Node id -> a name that tells it apart: "Dagverksamhet (Omsorg)" where two nodes share
+        a name, with the id as well where even that is not enough; else just the name."""
+        by_name: dict[str, list[Node]] = {}
+        for node in self.nodes.values():
+            by_name.setdefault(node.name.casefold(), []).append(node)
+        labels = {}
+        for node in self.nodes.values():
+            same = by_name[node.name.casefold()]
+            if len(same) == 1:
+                labels[node.id] = node.name
+                continue
+            where = self._parent_name(node)
+            if not where:
+                extra = f"id {node.id}"
+            elif sum(1 for n in same if self._parent_name(n) == where) > 1:
+                extra = f"{where}, id {node.id}"
+            else:
+                extra = where
+            labels[node.id] = f"{node.name} ({extra})"
+        return labels
+
+    def label(self, node_id: str) -> str:
+        return self.labels.get(node_id, node_id)
+
+    def _parent_name(self, node: Node) -> str:
+        parent = self.nodes.get(node.parent)
+        return parent.name if parent else ""
+
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]
 

@@ -13,13 +13,14 @@ from functools import partial
 from pathlib import Path
 
 from hpdocs.cache import cached_reader
-from hpdocs.consolidate import Rollup, consolidate
+from hpdocs.consolidate import Excluded, Rollup, consolidate
 from hpdocs.errors import UsageError
 from hpdocs.inbox import Inbox, collect
 from hpdocs.org import Node, Organisation
 from hpdocs.outputs import Job, Keys, Manifest, ReportJob, RollupJob, write_jobs
 from hpdocs.plan import Plan
 from hpdocs.project import Project
+from hpdocs.workbook import contract as c
 from hpdocs.workbook.parallel import read_many
 from hpdocs.workbook.read import Entry
 
@@ -93,18 +94,31 @@ def rollup_all(
     """
     entries = inbox.entries
     submitted, rejected = inbox.submitted, set(inbox.rejected)
+    excluded = excluded_values(inbox)
     by_node: dict[str, list[Entry]] = {}
     for e in entries:
         by_node.setdefault(e.node, []).append(e)
 
     def one(node: Node, given: list[Entry]) -> Rollup:
-        return consolidate(plan, org, node.id, period, year, given, submitted=submitted, rejected=rejected)
+        return consolidate(
+            plan, org, node.id, period, year, given, submitted=submitted, rejected=rejected, excluded=excluded
+        )
 
     areas = {
         vo.id: one(vo, [e for n in org.scope(vo.id) for e in by_node.get(n.id, ())])
         for vo in org.business_areas
     }
     return areas, one(org.company, entries)
+
+
+def excluded_values(inbox: Inbox) -> list[Excluded]:
+    """Every value of the submissions used that an error on its cell keeps out of the figures."""
+    return [
+        Excluded(read.node_id, p.file, p.sheet, p.cell, p.period, p.item, p.context, p.written, p.message)
+        for read in sorted(inbox.chosen.values(), key=lambda r: r.name)
+        if read.kind != c.KIND_ROLLUP
+        for p in read.report.excluding
+    ]
 
 
 def consolidate_project(

@@ -17,6 +17,11 @@ class Severity(StrEnum):
     WARNING = "varning"  # used, but someone should look
 
 
+# Problems on this sheet (or on no sheet at all) concern the whole file: who it belongs to,
+# whether it can be read. Errors anywhere else concern one cell (or one sheet) only.
+IDENTITY_SHEET = "Identitet"
+
+
 @dataclass(frozen=True)
 class Problem:
     code: str
@@ -25,6 +30,17 @@ class Problem:
     file: str = ""
     sheet: str = ""
     cell: str = ""
+    # Where a problem sits on a row of the plan: the row's period, item and text, and what was
+    # written in the cell, so that the person (and the documents) know which value is meant.
+    period: str = ""
+    item: str = ""
+    context: str = ""
+    written: str = ""
+
+    @property
+    def file_level(self) -> bool:
+        """True when the problem concerns the whole file, not one of its cells or sheets."""
+        return not self.sheet or self.sheet == IDENTITY_SHEET
 
     @property
     def where(self) -> str:
@@ -64,7 +80,23 @@ class Report:
 
     @property
     def ok(self) -> bool:
+        """No errors at all: nothing was left out."""
         return not self.errors
+
+    @property
+    def refusals(self) -> list[Problem]:
+        """Errors that make the whole file unusable (unreadable, unsafe, whose it is unknown)."""
+        return [p for p in self.errors if p.file_level]
+
+    @property
+    def usable(self) -> bool:
+        """The file counts: errors, if any, exclude single cells or sheets, not the file."""
+        return not self.refusals
+
+    @property
+    def excluding(self) -> list[Problem]:
+        """Errors that leave one value (or one sheet) out while the rest of the file counts."""
+        return [p for p in self.errors if not p.file_level]
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.problems)

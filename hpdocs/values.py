@@ -32,6 +32,8 @@ NOT_YES_NO = "varde-inte-janej"
 UNKNOWN_CHOICE = "varde-okant-val"
 CHOICE_GUESSED = "varde-val-tolkat"  # warning
 UNKNOWN_PERIOD = "varde-okand-period"
+READ_LENIENTLY = "varde-tolkat"  # warning: read in a way the person may not have meant
+THOUSANDS = "varde-tusental"
 
 
 @dataclass(frozen=True)
@@ -119,13 +121,33 @@ def excel_cell(row_index: int, col_index: int) -> str:
 
 
 def parse_number(raw: object) -> Parsed[float]:
-    """Any finite number, Swedish or English decimal mark, spaces as thousands separators."""
-    return _number(raw)
+    """Any finite number, Swedish or English decimal mark, spaces as thousands separators.
+
+    "7 st" is read as 7 with a warning that says so (the same rule in every value column)."""
+    return _with_unit(raw, _number(raw, _COUNT_UNIT))
+
+
+def _with_unit(raw: object, parsed: Parsed[float]) -> Parsed[float]:
+    """A number read after dropping a unit ("st", "stycken") carries a warning saying so."""
+    if parsed.value is None or not isinstance(raw, str) or not _COUNT_UNIT.search(clean_text(raw)):
+        return parsed
+    message = f"{_quote(raw)} lästes som {_swedish(parsed.value)}. Skriv bara talet så försvinner varningen."
+    return Parsed(parsed.value, READ_LENIENTLY, message, warning=True)
+
+
+_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:[.,][0-9]{3})+")
 
 
 def parse_count(raw: object) -> Parsed[int]:
-    """A whole, non-negative count; "3 st" is fine."""
-    parsed = _number(raw, _COUNT_UNIT, example="3")
+    """A whole, non-negative count; "3 st" is read as 3, with a warning saying so."""
+    if isinstance(raw, str) and _THOUSANDS.fullmatch(_COUNT_UNIT.sub("", clean_text(raw))):
+        digits = re.sub(r"[^0-9+-]", "", clean_text(raw))
+        return _fail(
+            THOUSANDS,
+            f"{_quote(raw)} kan betyda {digits} eller ett decimaltal. Skriv antalet utan "
+            f"tusentalsavgränsare, t.ex. {digits}.",
+        )
+    parsed = _with_unit(raw, _number(raw, _COUNT_UNIT, example="3"))
     if parsed.value is None:
         return _fail(parsed.code, parsed.message)
     value = parsed.value
@@ -134,7 +156,7 @@ def parse_count(raw: object) -> Parsed[int]:
     nearest = round(value)
     if abs(value - nearest) > 1e-9 * max(1.0, abs(value)):  # tolerate Excel's 3.0000000000000004
         return _fail(NOT_WHOLE, f"{_quote(raw)} är inte ett heltal. Skriv ett helt antal, t.ex. 3.")
-    return Parsed(int(nearest))
+    return Parsed(int(nearest), parsed.code, parsed.message, parsed.warning)
 
 
 def parse_percent(raw: object) -> Parsed[float]:
@@ -160,18 +182,25 @@ def parse_percent(raw: object) -> Parsed[float]:
 
 
 def parse_yesno(raw: object) -> Parsed[bool]:
-    """Ja/Nej, J/N, x, Yes/No, SANT/FALSKT, 1/0."""
+    """Ja or Nej as chosen in the list; J/N, x, Yes/No, SANT/FALSKT, 1/0 are read too, with a
+    warning that says how (a person may have meant something else by "x" or "1")."""
     if is_blank(raw):
         return Parsed(None)
-    if isinstance(raw, bool):
-        return Parsed(raw)
     key = ""
-    if isinstance(raw, int | float):
+    if isinstance(raw, bool):
+        key = "1" if raw else "0"
+    elif isinstance(raw, int | float):
         key = "1" if raw == 1 else "0" if raw == 0 else ""
     elif isinstance(raw, str):
-        key = _fold(clean_text(raw)).rstrip(".!")
+        key = _fold(clean_text(raw))
+        if key in ("ja", "nej"):
+            return Parsed(key == "ja")
+        key = key.rstrip(".!")
     if key in _TRUTHY or key in _FALSY:
-        return Parsed(key in _TRUTHY)
+        answer = key in _TRUTHY
+        word = "Ja" if answer else "Nej"
+        message = f"{_quote(raw)} lästes som {word}. Välj Ja eller Nej i listan så försvinner varningen."
+        return Parsed(answer, READ_LENIENTLY, message, warning=True)
     return _fail(NOT_YES_NO, f"{_quote(raw)} är inte Ja eller Nej. Välj Ja eller Nej i listan.")
 
 
@@ -217,6 +246,80 @@ def parse_period(raw: object, periods: Sequence[tuple[str, str]]) -> Parsed[str]
     what = "kan vara flera perioder" if hits else "är ingen period i planen"
     labels = _listing(tuple(label or i for i, label in table))
     return _fail(UNKNOWN_PERIOD, f"{_quote(raw)} {what}. Välj en av: {labels}.")
+
+
+_MONTHS = {
+    **dict.fromkeys(("jan", "januari"), 1),
+    **dict.fromkeys(("feb", "februari"), 2),
+    **dict.fromkeys(("mar", "mars"), 3),
+    **dict.fromkeys(("apr", "april"), 4),
+    **dict.fromkeys(("maj",), 5),
+    **dict.fromkeys(("jun", "juni"), 6),
+    **dict.fromkeys(("jul", "juli"), 7),
+    **dict.fromkeys(("aug", "augusti"), 8),
+    **dict.fromkeys(("sep", "sept", "september"), 9),
+    **dict.fromkeys(("okt", "oktober"), 10),
+    **dict.fromkeys(("nov", "november"), 11),
+    **dict.fromkeys(("dec", "december"), 12),
+}
+_TIME = r"(?:[ T]+(?:kl\.?\s*)?([0-9]{1,2})[:.]([0-9]{2})(?:[:.]([0-9]{2}))?(?:\.[0-9]+)?)?"
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})" + _TIME)
+_DMY_DATE = re.compile(r"([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4}|[0-9]{2})" + _TIME)
+_WORD_DATE = re.compile(r"([0-9]{1,2})\s*([a-zåäö]+)\.?\s+([0-9]{4})" + _TIME)
+_COMPACT_DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+
+
+def parse_date(raw: object) -> dt.datetime | None:
+    """A date (and time) as people write one in a Swedish workbook, or None.
+
+    Excel dates (date/datetime or a serial number), ISO ("2022-10-09 14:30"), day first
+    ("9/10/2022", "09.10.2022"), with a month name ("9 okt 2022", "9 oktober 2022") or compact
+    ("20221009"). Never guesses from other text: None means "not a date".
+    """
+    if isinstance(raw, dt.datetime):
+        return raw.replace(tzinfo=None)
+    if isinstance(raw, dt.date):
+        return dt.datetime(raw.year, raw.month, raw.day)
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return _serial_date(float(raw))
+    text = clean_text(raw).casefold()
+    if not text:
+        return None
+    if re.fullmatch(r"[0-9]{5}(?:\.[0-9]+)?", text):
+        return _serial_date(float(text))
+    if text.endswith("z") or re.search(r"[+-][0-9]{2}:[0-9]{2}$", text):  # docProps: UTC stamps
+        try:
+            return dt.datetime.fromisoformat(text.upper().replace("Z", "+00:00")).replace(tzinfo=None)
+        except ValueError:
+            return None
+    for pattern, order in (
+        (_ISO_DATE, "ymd"),
+        (_DMY_DATE, "dmy"),
+        (_WORD_DATE, "dMy"),
+        (_COMPACT_DATE, "ymd"),
+    ):
+        match = pattern.fullmatch(text)
+        if not match:
+            continue
+        parts = dict(zip(order, match.groups()[:3], strict=True))
+        month = _MONTHS.get(parts["M"]) if "M" in parts else int(parts["m"])
+        year = int(parts["y"])
+        year += 2000 if year < 100 else 0
+        hour, minute, second = (
+            (int(g or 0) for g in match.groups()[3:6]) if len(match.groups()) > 3 else (0, 0, 0)
+        )
+        try:
+            return dt.datetime(year, month or 0, int(parts["d"]), hour, minute, second)
+        except ValueError:
+            return None
+    return None
+
+
+def _serial_date(serial: float) -> dt.datetime | None:
+    """Excel's day number (1900 system) for dates between 1970 and 2100."""
+    if not 25569 <= serial <= 73051:
+        return None
+    return dt.datetime(1899, 12, 30) + dt.timedelta(days=serial)
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -64,11 +64,11 @@ def filled(tmp_path: Path, blank_workbooks: dict[str, Path]) -> FillFn:
         own: Mapping[str, list[Mapping[str, object]]] | None = None,
         name: str | None = None,
         updated: str = "2022-10-01",
+        identity: Mapping[str, object] | None = None,
     ) -> Path:
         target = inbox / (name or blank_workbooks[node_id].name)
         shutil.copyfile(blank_workbooks[node_id], target)
-        return fill_workbook(
-            target, values, own=own, identity={"hpdocs.ifylldav": "Testare", "hpdocs.uppdaterad": updated}
-        )
+        given = {"hpdocs.ifylldav": "Testare", "hpdocs.uppdaterad": updated, **(identity or {})}
+        return fill_workbook(target, values, own=own, identity=given)
 
     return make

@@ -36,8 +36,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str
 
 def test_summary_names_the_late_unit_and_the_unit_with_mistakes(built) -> None:
     _, out, _ = built
-    assert "Saknas: Hemtjänst Västra" in out
-    assert "Avvisad: Enhet Vårdcentralen Sjöstaden.xlsx" in out
+    assert "Inte inlämnad: Hemtjänst Västra" in out
+    # One bad cell is not a bad unit: the workbook counts, the one value is left out and said so.
+    assert "Godkänd med fel: Enhet Vårdcentralen Sjöstaden.xlsx" in out
+    assert "Godkänd med fel (värden räknas inte): Vårdcentralen Sjöstaden" in out
     assert '"60 %" är en procentsats' in out and "Adekvat kunskap och kompetens › G22" in out
 
 
@@ -46,9 +48,12 @@ def test_index_links_every_output_and_lists_problems(built) -> None:
     out = project / "utdata"
     summary = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert summary["saknas"] == ["Hemtjänst Västra"]
-    assert [r["fil"] for r in summary["avvisade"]] == ["Enhet Vårdcentralen Sjöstaden.xlsx"]
+    assert summary["avvisade"] == []
+    assert summary["godkanda_med_fel"] == ["Vårdcentralen Sjöstaden"]
+    [left_out] = summary["ej_raknade_varden"]
+    assert (left_out["node"], left_out["cell"], left_out["written"]) == ("E12", "G22", "60 %")
     warned = {r["fil"]: [p["code"] for p in r["problem"]] for r in summary["varningar"]}
-    assert "blad-omdopt" not in str(warned)  # the renamed sheet belongs to the rejected unit
+    assert "blad-omdopt" in warned["Enhet Vårdcentralen Sjöstaden.xlsx"]  # its renamed sheet is read
     files = [o["fil"] for o in summary["utdata"]]
     assert all((out / f).is_file() for f in files)
     assert sum(f.endswith(".docx") for f in files) == 6  # 4 VO + company PSB + board paper
@@ -86,6 +91,15 @@ def test_rollup_data_traces_every_value_to_file_sheet_and_cell(built) -> None:
     header, data = rows[0], rows[1:]
     files = {r[header.index("fil")] for r in data}
     assert files <= set(before)  # every value comes from a file in the inbox
-    assert "Enhet Vårdcentralen Sjöstaden.xlsx" not in files  # rejected: not used
+    # Accepted with one error: its other values count; the bad cell (G22) gives no value.
+    sjostaden = {
+        (r[header.index("blad")], r[header.index("cell")]): r[header.index("varde")]
+        for r in data
+        if r[header.index("fil")] == "Enhet Vårdcentralen Sjöstaden.xlsx"
+    }
+    assert len(sjostaden) > 5
+    assert not [
+        v for (sheet, cell), v in sjostaden.items() if sheet.startswith("Adekvat") and cell == "G22" and v
+    ]
     assert "Enhet Äldreboendet Lindgården (första version).xlsx" not in files  # older duplicate
     assert all(r[header.index("blad")] and r[header.index("cell")] for r in data)

@@ -29,6 +29,7 @@ from hpdocs.workbook.read import WorkbookRead, read_workbook
 from hpdocs.workbook.write import WorkbookSpec, write_workbook
 
 WARNING = Severity.WARNING
+ERROR = Severity.ERROR
 SOFFICE = shutil.which("soffice")
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) är inte installerat")
 
@@ -166,6 +167,7 @@ def test_text_in_number_cells_is_reported_cell_by_cell(plan: Plan, filled: Calla
     )
     read = read_workbook(path, plan)
     assert problems(read) == [
+        ("varde-tolkat", *locate(path, "ledning.enhet.m1@Q2", "varde")),  # "7 st" read as 7, said so
         ("varde-inte-tal", *locate(path, "ledning.enhet.m1@Q3", "varde")),
         ("varde-inte-tal", *locate(path, "kompetens.enhet.m1@Q3", "varde")),
         ("andel-ofullstandig", *locate(path, "kompetens.enhet.m1@Q3", "varde")),
@@ -178,10 +180,13 @@ def test_formula_without_a_cached_value_is_reported(plan: Plan, filled: Callable
     path = filled("E1", {"ledning.enhet.m1@Q3": {"varde": "=3+4"}})
     read = read_workbook(path, plan)
     sheet, cell = locate(path, "ledning.enhet.m1@Q3", "varde")
-    assert [(p.code, p.sheet, p.cell, p.severity) for p in read.report] == [
-        ("formel-utan-varde", sheet, cell, WARNING)
+    assert [(p.code, p.sheet, p.cell, p.severity, p.period, p.item) for p in read.report] == [
+        ("formel-utan-varde", sheet, cell, ERROR, "Q3", "ledning.enhet.m1")
     ]
+    # An error on that cell only: the value is left out and listed, the workbook still counts.
     assert found(read) == {}
+    assert read.report.usable and not read.report.ok
+    assert [p.code for p in read.report.excluding] == ["formel-utan-varde"]
 
 
 @pytest.mark.libreoffice
@@ -236,7 +241,11 @@ def test_leading_zeros_in_ids_survive_the_whole_way(plan: Plan, tmp_path: Path) 
     org = load_organisation(tmp_path / "organisation.xlsx", level_names=plan.level_names)
     assert sorted(org.nodes) == ["001", "007", "010", "7"]
     path = write_workbook(WorkbookSpec(plan, org.node("007"), 2022, "Primärvård"), tmp_path / "sju.xlsx")
-    fill_workbook(path, {"ledning.enhet.m1@Q3": {"varde": 3}})
+    fill_workbook(
+        path,
+        {"ledning.enhet.m1@Q3": {"varde": 3}},
+        identity={"hpdocs.ifylldav": "EC", "hpdocs.uppdaterad": "2022-10-01"},
+    )
     inbox = collect([path], plan, org, year=2022)
     [read] = inbox.reads
     assert read.node_id == "007" and problems(read) == []

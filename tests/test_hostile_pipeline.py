@@ -93,7 +93,9 @@ def unit_workbook(project: Project, node: Node, values: dict, target: Path) -> P
     parent = project.organisation.nodes[node.parent].name
     spec = WorkbookSpec(project.plan, node, project.year, parent, "2022-01-10 08:00")
     write_workbook(spec, target)
-    return fill_workbook(target, values, identity={"hpdocs.uppdaterad": "2022-10-01"})
+    return fill_workbook(
+        target, values, identity={"hpdocs.ifylldav": node.manager, "hpdocs.uppdaterad": "2022-10-01"}
+    )
 
 
 def add_unit(root: Path, node: Node) -> Project:

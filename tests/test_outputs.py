@@ -29,6 +29,9 @@ VALUES = {
 _MOMENT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?")
 
 
+FILLER = {"hpdocs.ifylldav": "Testare", "hpdocs.uppdaterad": "2022-10-01"}
+
+
 def make_project(root: Path, org: Organisation, blank_workbooks: dict[str, Path]) -> Project:
     project = init_project(root, name="Testbolaget AB", year=2022, copy_templates=False)
     write_organisation(
@@ -37,7 +40,7 @@ def make_project(root: Path, org: Organisation, blank_workbooks: dict[str, Path]
     for node_id, values in VALUES.items():
         target = project.inbox / blank_workbooks[node_id].name
         shutil.copyfile(blank_workbooks[node_id], target)
-        fill_workbook(target, values)
+        fill_workbook(target, values, identity=FILLER)
     return load_project(root)
 
 

@@ -43,7 +43,8 @@ utdata = "utdata"
 mallar = ""
 """
 GOOD = {"ledning.enhet.a1@Q3": {"status": "Klar"}, "kompetens.enhet.m1@Q3": {"varde": "12", "namnare": "20"}}
-BAD = {"kompetens.enhet.m1@Q3": {"varde": "60 %"}}
+BAD = {"kompetens.enhet.m1@Q3": {"varde": "60 %"}}  # one bad cell: used, that value left out
+WRONG_YEAR = {"hpdocs.ar": "2021"}  # a file-level error: the workbook is refused as a whole
 
 
 def make_project(root: Path, org: Organisation, extra: str = "") -> Path:
@@ -205,8 +206,19 @@ def test_upload_with_mistakes_shows_every_problem_with_sheet_and_cell(
     status, html = upload(client, tokens["E1"], filled("E1", BAD))
     assert status == 200
     words = text(html)
-    assert "Avvisad." in words and "Allvarlighet Blad Cell Vad ska du göra" in words
+    # One bad cell is not a bad unit: the workbook is used, that one value is left out.
+    assert "Godkänd med fel." in words and "1 värde räknas inte" in words
+    assert "Allvarlighet Blad Cell Vad ska du göra" in words
     assert re.search(r"Fel Adekvat kunskap och kompetens G\d+ &#34;60 %&#34; är en procentsats", words)
+    assert list(inbox_files(project_dir)) == ["Akuten (E1, webb).xlsx"]
+
+
+def test_upload_with_a_file_level_error_is_refused(
+    client: FlaskClient, tokens: dict[str, str], filled, project_dir: Path
+) -> None:
+    status, html = upload(client, tokens["E1"], filled("E1", GOOD, identity=WRONG_YEAR))
+    assert status == 200
+    assert "Avvisad." in text(html)
     assert inbox_files(project_dir) == {}
 
 
@@ -222,7 +234,7 @@ def test_upload_twice_keeps_both_and_uses_the_newest(
     assert all(portal.storage.path_of(s).is_file() for s in subs)
     assert inbox_files(project_dir) == {"Akuten (E1, webb).xlsx": sha(second.read_bytes())}
     # A rejected upload afterwards leaves the last valid one in the inbox.
-    upload(client, tokens["E1"], filled("E1", BAD, name="v3.xlsx"))
+    upload(client, tokens["E1"], filled("E1", GOOD, name="v3.xlsx", identity=WRONG_YEAR))
     assert inbox_files(project_dir) == {"Akuten (E1, webb).xlsx": sha(second.read_bytes())}
     page = text(client.get(f"/n/{tokens['E1']}").get_data(as_text=True))
     assert "avvisades" in page and "v1.xlsx" in page and "v3.xlsx" in page
@@ -473,7 +485,7 @@ def test_status_shows_each_nodes_state(
     client: FlaskClient, tokens: dict[str, str], filled, app: Flask
 ) -> None:
     upload(client, tokens["E1"], filled("E1", GOOD))
-    upload(client, tokens["E2"], filled("E2", BAD))
+    upload(client, tokens["E2"], filled("E2", GOOD, identity=WRONG_YEAR))
     login(client)
     words = text(client.get("/status").get_data(as_text=True))
     assert (
@@ -563,7 +575,7 @@ def test_build_from_the_web_and_download_the_rollups(
     build = ctx.portal.db.last_build(finished=True)
     assert build is not None and build.ok, build
     words = text(client.get("/status").get_data(as_text=True))
-    assert "Period 2022-Q3: 1 av 6 har lämnat in." in words
+    assert "Period 2022-Q3: 1 av 6 har rapporterat för Kvartal 3." in words
     links = re.findall(r'href="(/utdata/[^"]+)"', client.get("/status").get_data(as_text=True))
     rollup = next(link for link in links if "Prim%C3%A4rv%C3%A5rd" in link or "Primärvård" in link)
     response = client.get(rollup)
@@ -675,13 +687,13 @@ def test_a_project_can_rebuild_after_each_valid_upload(project_dir: Path, filled
     ctx = app.extensions["hpdocs"]
     client = app.test_client()
     token = ctx.portal.issue_link("E1")
-    upload(client, token, filled("E1", BAD))
+    upload(client, token, filled("E1", GOOD, identity=WRONG_YEAR))
     ctx.builder.wait(300)
     assert ctx.portal.db.last_build() is None  # a rejected workbook changes nothing
     upload(client, token, filled("E1", GOOD))
     ctx.builder.wait(300)
     build = ctx.portal.db.last_build(finished=True)
-    assert build is not None and build.ok and "1 av 6 har lämnat in" in build.message
+    assert build is not None and build.ok and "1 av 6 har rapporterat" in build.message
 
 
 @pytest.mark.parametrize("trusted", [False, True])

@@ -20,7 +20,7 @@ import pytest
 pytest.importorskip("flask", reason="webbtilläggen (hpdocs[web]) är inte installerade")
 pytest.importorskip("waitress", reason="webbtilläggen (hpdocs[web]) är inte installerade")
 
-from test_web import BAD, GOOD, make_project, running_server
+from test_web import GOOD, WRONG_YEAR, make_project, running_server
 
 from hpdocs.org import Organisation
 from hpdocs.web import create_app
@@ -90,7 +90,7 @@ def test_fifty_concurrent_uploads_are_neither_lost_nor_mixed_up(
     portal = app.extensions["hpdocs"].portal
     tokens = {node: portal.issue_link(node) for node in NODES}
     base = {node: filled(node, GOOD if node.startswith("E") else {}).read_bytes() for node in NODES}
-    bad_e2 = filled("E2", BAD, name="fel.xlsx").read_bytes()
+    bad_e2 = filled("E2", GOOD, name="fel.xlsx", identity=WRONG_YEAR).read_bytes()
     jobs: list[tuple[str, bytes]] = []
     for i in range(UPLOADS):
         node = NODES[i % len(NODES)]

@@ -203,7 +203,7 @@ class Database:
             )  # fmt: skip
             sid = int(cur.lastrowid or 0)
             action = "återställning" if new.restored_from else "inlämning"
-            verdict = "godkänd" if new.ok else "avvisad"
+            verdict = ("godkänd med fel" if new.errors else "godkänd") if new.ok else "avvisad"
             _log(conn, actor, action, new.node_id, f"#{sid} {new.original_name} ({verdict})")
             row = conn.execute("SELECT * FROM submissions WHERE id = ?", (sid,)).fetchone()
         return _submission(row)

@@ -26,6 +26,7 @@ from hpdocs.errors import HpdocsError
 from hpdocs.org import Node, Organisation
 from hpdocs.pipeline import safe_name
 from hpdocs.project import Project
+from hpdocs.reporting import headline
 from hpdocs.web.db import Database
 
 GROUPS = {
@@ -132,11 +133,9 @@ def run_build(project: Project, progress: Callable[[str], None]) -> tuple[str, l
     with ProjectLock(project.root, timeout=300):
         built = build_project(project, None, pdf=False, progress=progress)
     result = built.consolidation
-    comp = result.company.completeness
     records = [_output_record(project.output, o) for o in built.outputs]
     summary = (
-        f"Period {result.year}-{result.period}: {len(comp.submitted)} av {comp.expected} har lämnat in. "
-        f"{len(records)} filer skapade."
+        f"Period {result.year}-{result.period}: {headline(result.company)} {len(records)} filer skapade."
     )
     return summary, records
 

@@ -72,6 +72,7 @@ class NodeStatus:
 STATES = {
     "inlamnad": "Inlämnad",
     "varningar": "Inlämnad, med varningar",
+    "med-fel": "Godkänd med fel – några värden räknas inte",
     "senaste-avvisad": "Senaste avvisad – en tidigare används",
     "avvisad": "Avvisad",
     "saknas": "Saknas",
@@ -172,7 +173,7 @@ class Portal:
             read = self.check(received.path, node, name)
             submission = self.storage.commit(
                 received,
-                ok=read.report.ok,
+                ok=read.report.usable,  # one bad cell excludes that value, not the workbook
                 problems=[p.to_dict() for p in read.report.problems],
                 uploaded_by=by,
                 actor="samordnare" if by == "samordnare" else f"länk {node.id}",
@@ -217,7 +218,7 @@ class Portal:
             if used is not None and last is not None and last.id != used.id:
                 state = "senaste-avvisad"
             elif used is not None:
-                state = "varningar" if used.warnings else "inlamnad"
+                state = "med-fel" if used.errors else "varningar" if used.warnings else "inlamnad"
             elif last is not None:
                 state = "avvisad"
             else:

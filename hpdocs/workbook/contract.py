@@ -15,10 +15,11 @@ docs/arbetsbok.md, which other tools may rely on too):
 
 from __future__ import annotations
 
+from hpdocs.problems import IDENTITY_SHEET as IDENTITY_SHEET  # one name for the sheet
+
 TEMPLATE_VERSION = "1"
 FORMAT_MARKER = "hpdocs-arbetsbok"
 
-IDENTITY_SHEET = "Identitet"
 IDENTITY_MARKER = "#identitet"
 INSTRUCTION_SHEET = "Instruktion"
 LISTS_SHEET = "Listor"
@@ -48,6 +49,8 @@ IDENTITY_KEYS: tuple[tuple[str, str], ...] = (
     ("hpdocs.uppdaterad", "Senast uppdaterad (datum)"),
 )
 EDITABLE_IDENTITY_KEYS = ("hpdocs.ifylldav", "hpdocs.uppdaterad")
+FILLED_BY_KEY, UPDATED_KEY = EDITABLE_IDENTITY_KEYS
+SAVED_KEY = "hpdocs.sparad"  # not on the sheet: the file's own saved time (docProps), set by the reader
 
 AREA_MARKER = "#omrade:"
 COLUMNS_MARKER = "#kolumner"

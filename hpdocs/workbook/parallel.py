@@ -30,7 +30,6 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from hpdocs.errors import HpdocsError
 from hpdocs.plan import Plan
 from hpdocs.problems import Problem, Report, Severity
 from hpdocs.workbook import contract as c
@@ -42,7 +41,7 @@ Packed = list[Any]  # JSON-compatible: see pack()
 
 MIN_PARALLEL = 8  # fewer files than this are read here: starting workers costs more
 PROGRESS_EVERY = 2.0  # seconds between progress messages
-PACK_VERSION = 1
+PACK_VERSION = 2  # 2: problems carry their row's period, item, text and the written value
 
 _ENTRY_FIELDS = 14  # Entry's fields, in order
 _NUMBERS = (int, float)  # not bool: type(True) is bool
@@ -79,7 +78,18 @@ def pack(read: WorkbookRead) -> Packed:
         for e in read.entries
     ]
     problems = [
-        [p.code, p.message, str(p.severity), None if p.file == name else p.file, p.sheet, p.cell]
+        [
+            p.code,
+            p.message,
+            str(p.severity),
+            None if p.file == name else p.file,
+            p.sheet,
+            p.cell,
+            p.period,
+            p.item,
+            p.context,
+            p.written,
+        ]
         for p in read.report.problems
     ]
     return [
@@ -146,9 +156,9 @@ def _entry(data: Any, name: str) -> Entry:
 
 
 def _problem(data: Any, name: str) -> Problem:
-    if not isinstance(data, list) or len(data) != 6:
+    if not isinstance(data, list) or len(data) != 10:
         raise ValueError("problem")
-    code, message, severity, file, sheet, cell = data
+    code, message, severity, file, sheet, cell, period, item, context, written = data
     return Problem(
         _str(code),
         _str(message),
@@ -156,6 +166,10 @@ def _problem(data: Any, name: str) -> Problem:
         name if file is None else _str(file),
         _str(sheet),
         _str(cell),
+        _str(period),
+        _str(item),
+        _str(context),
+        _str(written),
     )
 
 
@@ -227,14 +241,30 @@ def iter_packed(
         yield from ticker.count(_serial(paths, plan))
         return
     chunk = max(1, min(32, len(paths) // (count * 8)))
+    done = 0
     try:
         with pool:
-            yield from ticker.count(pool.map(_read_one, [str(p) for p in paths], chunksize=chunk))
-    except BrokenProcessPool as exc:
-        raise HpdocsError(
-            "En läsprocess avbröts oväntat (slut på minne?). Kör igen med färre arbetsböcker "
-            "i taget eller läs dem en i taget."
-        ) from exc
+            for item in ticker.count(pool.map(_read_one, [str(p) for p in paths], chunksize=chunk)):
+                done += 1
+                yield item
+    except BrokenProcessPool:
+        # A file killed its worker (a reader crash that even BaseException cannot catch). The
+        # files not yet answered are read again, each in a process of its own, so that only the
+        # file that crashes is lost — as that file's problem, never the run's end.
+        for path in paths[done:]:
+            yield _isolated(path, plan, context)
+
+
+def _isolated(path: Path, plan: Plan, context: Any) -> Packed:
+    """Read one file in a process of its own; if that process dies, say so as the file's problem."""
+    try:
+        with ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker, initargs=(plan,)) as one:
+            return one.submit(_read_one, str(path)).result()
+    except BrokenProcessPool:
+        read = WorkbookRead(path=path, name=path.name)
+        read.report.file = read.name
+        read.report.add(_read.reader_failure(read.name, None))
+        return pack(read)
 
 
 def read_many(

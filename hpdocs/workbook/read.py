@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -29,6 +30,7 @@ from hpdocs.values import (
     is_blank,
     parse_choice,
     parse_count,
+    parse_date,
     parse_number,
     parse_percent,
     parse_period,
@@ -78,8 +80,18 @@ class WorkbookRead:
 
     @property
     def stamp(self) -> str:
-        """The workbook's own date, used to choose between duplicate submissions."""
+        """The workbook's own date as written (part of output keys; never compared as text)."""
         return self.identity.get("hpdocs.uppdaterad", "") or self.identity.get("hpdocs.skapad", "")
+
+    @property
+    def updated(self) -> datetime | None:
+        """*Senast uppdaterad* as a real date, when the person wrote one."""
+        return parse_date(self.identity.get(c.UPDATED_KEY, ""))
+
+    @property
+    def saved(self) -> datetime | None:
+        """When the file was last saved, by the program's own record (docProps)."""
+        return parse_date(self.identity.get(c.SAVED_KEY, ""))
 
 
 @dataclass(frozen=True)
@@ -88,17 +100,22 @@ class _ItemInfo:
     kind: str
     nr: str
     measure: Measure | None = None
+    text: str = ""  # how the row reads in the plan, for problem reports
 
 
 def plan_index(plan: Plan) -> dict[str, _ItemInfo]:
     index: dict[str, _ItemInfo] = {}
     for area in plan.areas:
-        index[area.id + c.STATUS_SUFFIX] = _ItemInfo(area.id, KIND_STATUS, "")
+        index[area.id + c.STATUS_SUFFIX] = _ItemInfo(
+            area.id, KIND_STATUS, "", text=f"Områdesstatus: {area.title}"
+        )
         for row in area.rows:
             for activity in row.activities:
-                index[activity.id] = _ItemInfo(area.id, KIND_ACTIVITY, activity.number)
+                index[activity.id] = _ItemInfo(area.id, KIND_ACTIVITY, activity.number, text=activity.text)
             for measure in row.measures:
-                index[measure.id] = _ItemInfo(area.id, KIND_MEASURE, measure.number, measure)
+                index[measure.id] = _ItemInfo(
+                    area.id, KIND_MEASURE, measure.number, measure, text=measure.display_label
+                )
     return index
 
 
@@ -122,6 +139,7 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+_FRACTION = re.compile(r"\s*([0-9]+(?:[.,][0-9]+)?)\s*(?:/|av)\s*([0-9]+(?:[.,][0-9]+)?)\s*", re.IGNORECASE)
 _FORMULA_TAGS = (b"<f>", b"<f ", b"<f/>")  # not <formula1> of a dropdown list
 
 
@@ -154,19 +172,59 @@ def _uncached_formulas(data: bytes) -> dict[str, set[str]]:
 
 class _SheetReader:
     def __init__(
-        self, result: WorkbookRead, plan: Plan, index: dict[str, _ItemInfo], sheet: str, rows: list[list[Any]]
+        self,
+        result: WorkbookRead,
+        plan: Plan,
+        index: dict[str, _ItemInfo],
+        sheet: str,
+        rows: list[list[Any]],
+        formulas: set[str] = frozenset(),  # type: ignore[assignment]
     ):
         self.result, self.plan, self.index = result, plan, index
-        self.sheet, self.rows = sheet, rows
+        self.sheet, self.rows, self.formulas = sheet, rows, formulas
         self.node = result.node_id
         self.periods = [(p.id, p.label) for p in plan.periods]
+        self.labels = dict(self.periods)
+        self.row_context = ("", "", "")  # period id, item id, text of the row being read
 
     def problem(
-        self, code: str, message: str, row: int, col: int, severity: Severity = Severity.ERROR
+        self,
+        code: str,
+        message: str,
+        row: int,
+        col: int,
+        severity: Severity = Severity.ERROR,
+        written: object = None,
     ) -> None:
+        period, item, context = self.row_context
         self.result.report.add(
-            Problem(code, message, severity, self.result.name, self.sheet, excel_cell(row, col))
+            Problem(
+                code,
+                message,
+                severity,
+                self.result.name,
+                self.sheet,
+                excel_cell(row, col),
+                period,
+                item,
+                context,
+                "" if written is None else clean_text(written)[:200],
+            )
         )
+
+    def _formula_cells(self, r: int, cols: dict[str, int]) -> None:
+        """An input cell whose formula has no saved result: its value cannot be counted."""
+        for key in ("status", "varde", "namnare", "kommentar"):
+            col = cols.get(key)
+            if col is not None and excel_cell(r, col) in self.formulas:
+                self.formulas = self.formulas - {excel_cell(r, col)}
+                self.problem(
+                    "formel-utan-varde",
+                    "Cellen innehåller en formel utan sparat resultat, så värdet kan inte läsas och räknas inte. Skriv in värdet i stället, eller öppna och spara filen i Excel.",
+                    r,
+                    col,
+                    written="(formel)",
+                )
 
     def read(self, area_id: str) -> None:
         cols = self._columns()
@@ -187,9 +245,14 @@ class _SheetReader:
                 continue
             item, period = c.split_row_id(ident)
             if item == area_id + c.OWN_SUFFIX or not ident:
+                self.row_context = ("", item, clean_text(cell("text"))[:120])
+                self._formula_cells(r, cols)
                 self._own(area_id, r, cols, cell, own_seen)
                 continue
             info = self.index.get(item)
+            self.row_context = (period, item, info.text if info else "")
+            if self.formulas:
+                self._formula_cells(r, cols)
             if info is None:
                 if any(not is_blank(cell(k)) for k in ("status", "varde", "namnare", "kommentar")):
                     self.problem(
@@ -240,14 +303,13 @@ class _SheetReader:
         if is_blank(raw):
             return ""
         parsed = parse_choice(raw, allowed, code="status-okand")
-        self._report(parsed, r, col)
+        self._report(parsed, r, col, raw)
         return parsed.value or ""
 
-    def _report(self, parsed: Any, r: int, col: int) -> None:
+    def _report(self, parsed: Any, r: int, col: int, raw: object = None) -> None:
         if parsed.code:
-            self.problem(
-                parsed.code, parsed.message, r, col, Severity.WARNING if parsed.warning else Severity.ERROR
-            )
+            severity = Severity.WARNING if parsed.warning else Severity.ERROR
+            self.problem(parsed.code, parsed.message, r, col, severity, raw)
 
     def _item(
         self, info: _ItemInfo, item: str, period_raw: str, r: int, cols: dict[str, int], cell: Any
@@ -316,15 +378,15 @@ class _SheetReader:
             )
         if kind is MeasureKind.COUNT:
             parsed = parse_count(raw)
-            self._report(parsed, r, col)
+            self._report(parsed, r, col, raw)
             return (float(parsed.value) if parsed.value is not None else None), None
         if kind is MeasureKind.YESNO:
             yes = parse_yesno(raw)
-            self._report(yes, r, col)
+            self._report(yes, r, col, raw)
             return (None if yes.value is None else float(yes.value)), None
         if kind is MeasureKind.TARGET:
             pct = parse_percent(raw)
-            self._report(pct, r, col)
+            self._report(pct, r, col, raw)
             return pct.value, None
         return self._share(raw, raw_den, r, col, col_den)
 
@@ -337,11 +399,23 @@ class _SheetReader:
                 f'"{clean_text(raw)}" är en procentsats. Ange täljare (antal som uppfyller) i Värde och nämnare (antal totalt) i Nämnare, så kan andelen räknas rätt för hela organisationen.',
                 r,
                 col,
+                written=raw,
+            )
+            return None, None
+        fraction = _FRACTION.fullmatch(clean_text(raw)) if isinstance(raw, str) else None
+        if fraction and is_blank(raw_den):
+            top, bottom = fraction.group(1), fraction.group(2)
+            self.problem(
+                "andel-som-kvot",
+                f'"{clean_text(raw)}" ser ut att vara {top} av {bottom}. Skriv täljaren {top} i Värde och nämnaren {bottom} i Nämnare.',
+                r,
+                col,
+                written=raw,
             )
             return None, None
         num, den = parse_number(raw), parse_number(raw_den)
-        self._report(num, r, col)
-        self._report(den, r, col_den)
+        self._report(num, r, col, raw)
+        self._report(den, r, col_den, raw_den)
         if num.value is None and den.value is None:
             return None, None
         if (num.value is None) != (den.value is None):
@@ -351,6 +425,7 @@ class _SheetReader:
                 "En andel behöver både täljare och nämnare. Fyll i den som saknas.",
                 r,
                 missing_col,
+                written=raw if den.value is None else raw_den,
             )
             return None, None
         assert num.value is not None and den.value is not None
@@ -360,6 +435,7 @@ class _SheetReader:
                 f"Täljaren ({num.value:g}) ska vara mellan 0 och nämnaren ({den.value:g}), och nämnaren större än 0.",
                 r,
                 col,
+                written=f"{clean_text(raw)} / {clean_text(raw_den)}",
             )
             return None, None
         return num.value, den.value
@@ -385,7 +461,7 @@ class _SheetReader:
             return
         status = self._status(status_raw, self.plan.statuses, r, cols["status"])
         value = parse_number(value_raw)
-        self._report(value, r, cols["varde"])
+        self._report(value, r, cols["varde"], value_raw)
         key = " ".join(text.lower().split())[:80]
         self.result.entries.append(
             Entry(
@@ -415,6 +491,49 @@ def _read_identity(rows: list[list[Any]]) -> dict[str, str]:
     return identity
 
 
+def _check_filler(result: WorkbookRead, rows: list[list[Any]]) -> None:
+    """Who filled the workbook and when: empty or not-a-date cells get a warning."""
+    where = {
+        str(row[0]).strip(): excel_cell(i, 2)
+        for i, row in enumerate(rows)
+        if row and isinstance(row[0], str) and row[0].startswith("hpdocs.")
+    }
+
+    def warn(code: str, key: str, message: str) -> None:
+        written = result.identity.get(key, "")
+        result.report.add(
+            Problem(
+                code,
+                message,
+                Severity.WARNING,
+                result.name,
+                c.IDENTITY_SHEET,
+                where.get(key, ""),
+                written=written,
+            )
+        )
+
+    if not result.identity.get(c.FILLED_BY_KEY):
+        warn(
+            "identitet-ifylldav-saknas",
+            c.FILLED_BY_KEY,
+            "Ifylld av är tom. Skriv ditt namn på bladet Identitet, så vet samordnaren vem som lämnat uppgifterna.",
+        )
+    updated = result.identity.get(c.UPDATED_KEY, "")
+    if not updated:
+        warn(
+            "identitet-datum-saknas",
+            c.UPDATED_KEY,
+            "Senast uppdaterad är tom. Skriv dagens datum (t.ex. 2022-10-09); annars avgör filens sparade tid vilken version som används om arbetsboken skickas in flera gånger.",
+        )
+    elif parse_date(updated) is None:
+        warn(
+            "identitet-datum-okant",
+            c.UPDATED_KEY,
+            f'"{updated[:60]}" under Senast uppdaterad är inget datum. Skriv datumet som 2022-10-09; tills dess avgör filens sparade tid vilken version som används.',
+        )
+
+
 def _area_marker(rows: list[list[Any]]) -> str:
     for row in rows[:50]:
         if row and isinstance(row[0], str) and row[0].startswith(c.AREA_MARKER):
@@ -425,12 +544,37 @@ def _area_marker(rows: list[list[Any]]) -> str:
 def read_workbook(
     path: Path, plan: Plan, *, name: str | None = None, index: dict[str, _ItemInfo] | None = None
 ) -> WorkbookRead:
-    """Read one workbook; never raises for bad content — problems are in the report."""
+    """Read one workbook; never raises for bad content — problems are in the report.
+
+    Whatever goes wrong inside a reader library — including a panic of calamine's Rust core,
+    which arrives as a BaseException — becomes this file's problem, never the run's end.
+    """
     result = WorkbookRead(path=path, name=name or path.name)
     result.report.file = result.name
+    try:
+        _read_into(result, path, plan, index)
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:
+        result.entries.clear()
+        result.report.add(reader_failure(result.name, exc))
+    return result
+
+
+def reader_failure(name: str, exc: BaseException | None) -> Problem:
+    """The problem of a file whose reading failed inside a library (or killed its worker)."""
+    what = f" ({type(exc).__name__})" if exc is not None else ""
+    return Problem(
+        "fil-lasare-kraschade",
+        f"Filen kunde inte läsas: läsaren gav upp på filens innehåll{what}. Öppna filen i Excel, spara den på nytt som .xlsx och skicka igen.",
+        file=name,
+    )
+
+
+def _read_into(result: WorkbookRead, path: Path, plan: Plan, index: dict[str, _ItemInfo] | None) -> None:
     result.report.extend(inspect_workbook(path, display_name=result.name))
     if not result.report.ok:
-        return result
+        return
     try:
         # from_filelike picks the format from the content, not the extension, so an
         # .ods saved as .xlsx reads too; the file is closed again at once.
@@ -444,7 +588,7 @@ def read_workbook(
                 file=result.name,
             )
         )
-        return result
+        return
     except (CalamineError, XmlError, ZipError, OSError, ValueError) as exc:
         result.report.add(
             Problem(
@@ -453,7 +597,7 @@ def read_workbook(
                 file=result.name,
             )
         )
-        return result
+        return
     try:
         sheets: list[tuple[str, list[list[Any]]]] = []
         for sheet_name in workbook.sheet_names:
@@ -465,21 +609,58 @@ def read_workbook(
                 result.report.add(
                     Problem(
                         "blad-olasbart",
-                        f"Bladet kunde inte läsas ({type(exc).__name__}).",
+                        f"Bladet kunde inte läsas ({type(exc).__name__}); dess värden räknas inte.",
                         file=result.name,
                         sheet=sheet_name,
                     )
                 )
     finally:
         workbook.close()
-    _read_sheets(result, plan, index or plan_index(plan), sheets)
-    if data.startswith(b"PK"):
-        _report_formulas(result, data)
-    return result
+    zipped = data.startswith(b"PK")
+    formulas = _uncached_formulas(data) if zipped else {}
+    _read_sheets(result, plan, index or plan_index(plan), sheets, formulas)
+    if zipped:
+        saved = saved_time(data)
+        if saved:
+            result.identity[c.SAVED_KEY] = saved
+    for sheet, cells in formulas.items():  # formulas outside the input cells: nothing is lost
+        for cell in sorted(cells):
+            result.report.add(
+                Problem(
+                    "formel-utan-varde",
+                    "Cellen innehåller en formel utan sparat resultat. Skriv in värdet i stället, eller öppna och spara filen i Excel.",
+                    Severity.WARNING,
+                    result.name,
+                    sheet,
+                    cell,
+                )
+            )
+
+
+_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>\s*([0-9T:.\-+Z ]{10,40})\s*</dcterms:modified>")
+
+
+def saved_time(data: bytes) -> str:
+    """When the program that saved the file says it did (docProps/core.xml), as ISO text."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if "docProps/core.xml" not in zf.namelist():
+                return ""
+            info = zf.getinfo("docProps/core.xml")
+            if info.file_size > 1_000_000:
+                return ""
+            match = _MODIFIED.search(zf.read(info))
+    except (*_ZIP_ERRORS, KeyError):
+        return ""
+    return match.group(1).decode().strip() if match else ""
 
 
 def _read_sheets(
-    result: WorkbookRead, plan: Plan, index: dict[str, _ItemInfo], sheets: list[tuple[str, list[list[Any]]]]
+    result: WorkbookRead,
+    plan: Plan,
+    index: dict[str, _ItemInfo],
+    sheets: list[tuple[str, list[list[Any]]]],
+    formulas: dict[str, set[str]] | None = None,
 ) -> None:
     identity_rows = next(
         (rows for _, rows in sheets if any(r and r[0] == c.IDENTITY_MARKER for r in rows[:5])), None
@@ -495,6 +676,8 @@ def _read_sheets(
         return
     result.identity = _read_identity(identity_rows)
     result.kind = result.identity.get("hpdocs.typ", "")
+    if result.kind != c.KIND_ROLLUP and result.identity.get("hpdocs.format") == c.FORMAT_MARKER:
+        _check_filler(result, identity_rows)
     if result.identity.get("hpdocs.format") != c.FORMAT_MARKER:
         result.report.add(
             Problem(
@@ -548,7 +731,10 @@ def _read_sheets(
                     sheet_name,
                 )
             )
-        _SheetReader(result, plan, index, sheet_name, rows).read(area_id)
+        reader = _SheetReader(result, plan, index, sheet_name, rows, (formulas or {}).get(sheet_name, set()))
+        reader.read(area_id)
+        if formulas and sheet_name in formulas:
+            formulas[sheet_name] = set(reader.formulas)  # what is left is outside the input cells
     for area in plan.areas:
         if area.id not in result.areas_found:
             result.report.add(
@@ -557,20 +743,5 @@ def _read_sheets(
                     f'Bladet för "{area.title}" saknas. Inga uppgifter för området lämnas; lägg tillbaka bladet från en ny arbetsbok.',
                     Severity.WARNING,
                     result.name,
-                )
-            )
-
-
-def _report_formulas(result: WorkbookRead, data: bytes) -> None:
-    for sheet, cells in _uncached_formulas(data).items():
-        for cell in sorted(cells):
-            result.report.add(
-                Problem(
-                    "formel-utan-varde",
-                    "Cellen innehåller en formel utan sparat resultat, så värdet kan inte läsas. Skriv in värdet i stället, eller öppna och spara filen i Excel.",
-                    Severity.WARNING,
-                    result.name,
-                    sheet,
-                    cell,
                 )
             )

@@ -20,6 +20,7 @@ from hpdocs import __version__
 from hpdocs.atomic import atomic_path
 from hpdocs.consolidate import NOT_ASSESSED, AreaResult, Rollup
 from hpdocs.plan import AreaKind, Plan
+from hpdocs.reporting import excluded_line, headline, state_lines
 from hpdocs.workbook import contract as c
 from hpdocs.workbook import style as s
 from hpdocs.workbook.rawrows import RawPart, StyleIds, TableRows, save_with_rows
@@ -73,16 +74,10 @@ def _overview(ws: Worksheet, rollup: Rollup) -> None:
         f"{plan.title} {rollup.year} · {rollup.period_label} · skapad {datetime.now():%Y-%m-%d %H:%M} med hpdocs {__version__}",
         font=s.HINT_FONT,
     )
-    status = "Komplett" if comp.complete else "OFULLSTÄNDIG – alla har inte lämnat in"
-    lines = [
-        ("Status", status),
-        (
-            "Inlämnade",
-            f"{len(comp.submitted)} av {comp.expected}: " + ", ".join(n.name for n in comp.submitted),
-        ),
-        ("Saknas", ", ".join(n.name for n in comp.missing) or "–"),
-        ("Avvisade (fel i arbetsboken)", ", ".join(n.name for n in comp.rejected) or "–"),
-    ]
+    status = "Komplett" if comp.complete else "OFULLSTÄNDIG – alla har inte rapporterat för perioden"
+    lines = [("Status", status), ("Rapportering", headline(rollup))]
+    lines += [(state.label, ", ".join(state.names)) for state in state_lines(rollup)]
+    lines += [("Räknas inte", excluded_line(rollup, value)) for value in comp.excluded]
     row = 4
     for label, text in lines:
         s.put(ws, row, 1, label, font=s.BOLD, alignment=s.WRAP)
