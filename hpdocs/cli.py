@@ -299,12 +299,12 @@ def _refused(inbox: Any) -> list[Any]:
 
 
 def _print_consolidation(result: Any) -> None:
-    from hpdocs.reporting import headline, state_lines
+    from hpdocs.reporting import REPORTED, headline, state_lines
 
     company = result.company
     click.echo(f"Period {result.year}-{result.period}: {headline(company)}")
     for state in state_lines(company):
-        if state.label != "Har rapporterat":
+        if state.label != REPORTED:
             click.echo(f"{state.label}: " + ", ".join(state.names))
     for read in _refused(result.inbox):
         click.echo(f"{result.inbox.state(read).capitalize()}: {read.name} ({len(read.report.errors)} fel)")

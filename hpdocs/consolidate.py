@@ -48,7 +48,7 @@ class Completeness:
     missing: tuple[Node, ...]
     rejected: tuple[Node, ...]
     with_errors: tuple[Node, ...] = ()  # among reported/empty: values excluded for the period
-    excluded: tuple[Excluded, ...] = ()  # those values, in workbook order
+    excluded: tuple[Excluded, ...] = ()  # those values, by file, then as found in it
 
     @property
     def submitted(self) -> tuple[Node, ...]:

@@ -1,22 +1,18 @@
 """Who has reported for a period, in the same Swedish words wherever a person reads it.
 
-The terminal, index.html/json, the web page, the roll-up workbooks and the documents all
-say it through these functions, so a node is never "inlämnad och läst" in one place and
-"inget för perioden" in another.
+The terminal, index.html/json, the web build summary and the roll-up workbooks say it
+through these functions (the documents are to follow), so a node is never "inlämnad och
+läst" in one place and "inget för perioden" in another.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hpdocs.consolidate import Completeness, Excluded, Rollup
+from hpdocs.consolidate import Excluded, Rollup
 from hpdocs.org import Node
 
-REPORTED = "rapporterat"
-EMPTY = "inlämnad, inget för perioden"
-MISSING = "inte inlämnad"
-REJECTED = "avvisad (kunde inte användas)"
-WITH_ERRORS = "godkänd med fel"
+REPORTED = "Har rapporterat"  # the label of the first state line
 
 
 @dataclass(frozen=True)
@@ -39,27 +35,13 @@ def state_lines(rollup: Rollup) -> list[StateLine]:
         return tuple(rollup.label(n.id) for n in nodes)
 
     lines = [
-        StateLine("Har rapporterat", names(comp.reported)),
+        StateLine(REPORTED, names(comp.reported)),
         StateLine("Inlämnad, inget för perioden", names(comp.empty)),
         StateLine("Inte inlämnad", names(comp.missing)),
         StateLine("Avvisad (kunde inte användas)", names(comp.rejected)),
         StateLine("Godkänd med fel (värden räknas inte)", names(comp.with_errors)),
     ]
     return [line for line in lines if line.names]
-
-
-def node_state(comp: Completeness, node_id: str) -> str:
-    """One node's reporting state for the period."""
-    for nodes, word in (
-        (comp.rejected, REJECTED),
-        (comp.missing, MISSING),
-        (comp.empty, EMPTY),
-    ):
-        if any(n.id == node_id for n in nodes):
-            return word
-    if any(n.id == node_id for n in comp.with_errors):
-        return f"{REPORTED}, {WITH_ERRORS}"
-    return REPORTED
 
 
 def excluded_line(rollup: Rollup, value: Excluded) -> str:
