@@ -72,7 +72,7 @@ def blank(token: str) -> Response:
     node = _node(token)
     project = context().portal.project
     parent = project.organisation.nodes.get(node.parent)
-    name = workbook_filename(project.plan, node)
+    name = workbook_filename(project.plan, node, project.organisation)
     with tempfile.TemporaryDirectory(prefix="hpdocs-web-") as folder:
         path = write_workbook(
             WorkbookSpec(project.plan, node, project.year, parent.name if parent else ""),

@@ -49,8 +49,10 @@ class WorkbookSpec:
     created: str = ""  # stamp shown on the identity sheet; now when empty
 
 
-def workbook_filename(plan: Plan, node: Node) -> str:
-    name = f"{plan.level_name(node.level)} {node.name}"
+def workbook_filename(plan: Plan, node: Node, org: Organisation | None = None) -> str:
+    """'Enhet Akuten.xlsx'; with the organisation, a node whose name another node shares is
+    told apart by its business area or id ('Enhet Dagverksamhet (Omsorg).xlsx')."""
+    name = f"{plan.level_name(node.level)} {org.label(node.id) if org else node.name}"
     return "".join("_" if ch in '<>:"/\\|?*' or ord(ch) < 32 else ch for ch in name).strip() + ".xlsx"
 
 
@@ -462,9 +464,14 @@ def nodes_for_workbooks(org: Organisation) -> Iterator[Node]:
 def write_all(plan: Plan, org: Organisation, outdir: Path, year: int, *, created: str = "") -> list[Path]:
     """One prefilled workbook per unit, per business area and for the company."""
     outdir.mkdir(parents=True, exist_ok=True)
-    written = []
+    written: list[Path] = []
+    taken: set[str] = set()  # casefolded, as Windows and macOS compare file names
     for node in nodes_for_workbooks(org):
         parent = org.nodes.get(node.parent)
         spec = WorkbookSpec(plan, node, year, parent.name if parent else "", created)
-        written.append(write_workbook(spec, outdir / workbook_filename(plan, node)))
+        name = workbook_filename(plan, node, org)
+        if name.casefold() in taken:  # names that differ only in characters a file name cannot hold
+            name = f"{name.removesuffix('.xlsx')} (id {node.id}).xlsx"
+        taken.add(name.casefold())
+        written.append(write_workbook(spec, outdir / name))
     return written
