@@ -225,7 +225,8 @@ def validate(
         report_dir.mkdir(parents=True, exist_ok=True)
         for read in inbox.reads:
             if len(read.report):
-                write_problem_report(read, report_dir / safe_name(f"Problem – {Path(read.name).stem}.xlsx"))
+                name = safe_name(f"Problem – {Path(read.name).stem}.xlsx")
+                write_problem_report(read, report_dir / name, {p.id: p.label for p in plan.periods})
     problems = inbox.problems
     if as_json:
         data = {

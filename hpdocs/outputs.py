@@ -78,6 +78,7 @@ class ReportJob:
     read: WorkbookRead
     path: Path
     key: str
+    periods: tuple[tuple[str, str], ...] = ()  # period id -> the plan's label
 
 
 Job = RollupJob | ReportJob
@@ -113,8 +114,8 @@ class Keys:
         nodes = [(n.id, self._nodes.get(n.id, "")) for n in self.org.scope(rollup.scope.id)]
         return _hash(self._base, plan, rollup.scope.id, path.name, nodes)
 
-    def report(self, read: WorkbookRead, path: Path) -> str:
-        return _hash(self._writer, path.name, read.name, read.report.problems)
+    def report(self, read: WorkbookRead, path: Path, periods: tuple[tuple[str, str], ...] = ()) -> str:
+        return _hash(self._writer, path.name, read.name, read.report.problems, periods)
 
 
 class Manifest:
@@ -160,7 +161,7 @@ class Manifest:
 def _write(job: Job) -> Path:
     if isinstance(job, RollupJob):
         return write_rollup(job.rollup, job.path, stamps=job.stamps)
-    return write_problem_report(job.read, job.path)
+    return write_problem_report(job.read, job.path, dict(job.periods))
 
 
 def _write_batch(jobs: Sequence[Job]) -> list[Path]:

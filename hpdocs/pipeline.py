@@ -179,6 +179,7 @@ def write_outputs(
         result.files.append(path)
     problem_dir = project.output / "problem"
     taken: set[str] = set()
+    periods = tuple((p.id, p.label) for p in plan.periods)
     for read in inbox.reads:
         if len(read.report):
             problem_dir.mkdir(parents=True, exist_ok=True)
@@ -187,7 +188,7 @@ def write_outputs(
                 name = safe_name(f"Problem – {read.name}.xlsx")
             taken.add(name.lower())
             path = problem_dir / name
-            jobs.append(ReportJob(read, path, keys.report(read, path) if keys else ""))
+            jobs.append(ReportJob(read, path, keys.report(read, path, periods) if keys else "", periods))
             result.problem_reports.append(path)
     manifest = Manifest(project.cache_dir, project.output) if incremental else None
     written = set(write_jobs(jobs, project.organisation, manifest, progress=progress))

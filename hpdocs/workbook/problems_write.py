@@ -1,51 +1,87 @@
 """An Excel problems report for the person who must fix a workbook.
 
-Written beside the outputs, never into the original file.
+Written beside the outputs, never into the original file. The problems come in the order the
+person meets them in their workbook (the file's own first, then sheet by sheet, row by row), and
+each says which period and which row of the plan it is about and what was written.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.utils.exceptions import CellCoordinatesException
 
 from hpdocs.atomic import atomic_path
-from hpdocs.problems import Severity
+from hpdocs.problems import Problem, Severity
 from hpdocs.workbook import style as s
 from hpdocs.workbook.read import WorkbookRead
 
+COLUMNS = (  # title, width, text wrapped to the width
+    ("Allvarlighet", 12),
+    ("Blad", 26),
+    ("Cell", 7),
+    ("Period", 11),
+    ("Rad i arbetsboken", 34),
+    ("Skrivet", 16),
+    ("Vad är fel och vad ska du göra", 64),
+    ("Kod", 20),
+)
+HEADER_ROW = 5
 
-def write_problem_report(read: WorkbookRead, path: Path) -> Path:
+
+def verdict(read: WorkbookRead) -> str:
+    """What the errors mean for the workbook: refused, used without some values, or used."""
+    errors = read.report.errors
+    if any(p.file_level for p in errors):
+        return "Arbetsboken kan INTE användas förrän felen är rättade."
+    if errors:
+        return (
+            "Arbetsboken används, men värdena i cellerna med fel räknas inte förrän felen är rättade."
+        )
+    return "Arbetsboken används; titta gärna på varningarna."
+
+
+def workbook_order(read: WorkbookRead, problems: list[Problem]) -> list[Problem]:
+    """The file's own problems first, then sheet by sheet as in the workbook, row by row."""
+    sheets = {name: i for i, name in enumerate(read.areas_found.values())}
+
+    def key(p: Problem) -> tuple[int, int, str, int, int]:
+        try:
+            letters, row = coordinate_from_string(p.cell)
+            position = (row, column_index_from_string(letters))
+        except (CellCoordinatesException, ValueError):
+            position = (0, 0)
+        return (0 if p.file_level else 1, sheets.get(p.sheet, len(sheets)), p.sheet, *position)
+
+    return sorted(problems, key=key)
+
+
+def write_problem_report(read: WorkbookRead, path: Path, periods: Mapping[str, str] | None = None) -> Path:
+    """Write the report; `periods` maps period ids to the plan's labels ("Q3" -> "Kvartal 3")."""
+    labels = periods or {}
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "Problem"
-    errors = len(read.report.errors)
-    verdict = (
-        "Arbetsboken kan INTE användas förrän felen är rättade."
-        if errors
-        else "Arbetsboken används; titta gärna på varningarna."
-    )
+    report = read.report
     s.put(ws, 1, 1, f"Problem i {read.name}", font=s.TITLE_FONT)
-    s.put(ws, 2, 1, f"{errors} fel, {len(read.report.warnings)} varningar. {verdict}", font=s.BOLD)
-    s.put(
-        ws,
-        3,
-        1,
-        "Rätta i din egen arbetsbok (inte i den här filen) och skicka in den igen.",
-        font=s.HINT_FONT,
-    )
-    headers = ("Allvarlighet", "Blad", "Cell", "Vad är fel och vad ska du göra", "Kod")
-    widths = (12, 30, 8, 90, 22)
-    for col, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        s.put(ws, 5, col, title, font=s.HEADER_FONT, fill=s.HEADER_FILL, border=s.BORDER)
-        ws.column_dimensions[ws.cell(row=5, column=col).column_letter].width = width
-    ordered = sorted(read.report.problems, key=lambda p: (p.severity != Severity.ERROR, p.sheet, p.cell))
-    for row, problem in enumerate(ordered, start=6):
+    counts = f"{len(report.errors)} fel, {len(report.warnings)} varningar."
+    s.put(ws, 2, 1, f"{counts} {verdict(read)}", font=s.BOLD)
+    s.put(ws, 3, 1, "Rätta i din egen arbetsbok (inte i den här filen) och skicka in den igen.", font=s.HINT_FONT)
+    for col, (title, width) in enumerate(COLUMNS, start=1):
+        s.put(ws, HEADER_ROW, col, title, font=s.HEADER_FONT, fill=s.HEADER_FILL, border=s.BORDER)
+        ws.column_dimensions[ws.cell(row=HEADER_ROW, column=col).column_letter].width = width
+    for row, problem in enumerate(workbook_order(read, report.problems), start=HEADER_ROW + 1):
         values = (
             "Fel" if problem.severity == Severity.ERROR else "Varning",
             problem.sheet,
             problem.cell,
+            labels.get(problem.period, problem.period),
+            problem.context,
+            problem.written,
             problem.message,
             problem.code,
         )
@@ -53,9 +89,10 @@ def write_problem_report(read: WorkbookRead, path: Path) -> Path:
             s.put(ws, row, col, value, alignment=s.WRAP, border=s.BORDER)
         if problem.severity == Severity.ERROR:
             ws.cell(row=row, column=1).fill = s.PatternFill("solid", fgColor="FFC7CE")
-        s.fit_row(ws, row, {4: problem.message}, {4: 90})
-    ws.freeze_panes = "A6"
-    s.print_setup(ws)
+        wrapped = {i: str(v) for i, v in enumerate(values, start=1) if v}
+        s.fit_row(ws, row, wrapped, {i: w for i, (_, w) in enumerate(COLUMNS, start=1)})
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    s.print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     with atomic_path(path) as tmp:
         wb.save(tmp)
     wb.close()
