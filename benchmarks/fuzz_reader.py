@@ -108,7 +108,20 @@ def swap_members(data: bytes, rng: random.Random) -> bytes:
     return _zip(members)
 
 
+def damage_directory(data: bytes, rng: random.Random) -> bytes:
+    """Flip bytes in the zip's central directory (the member list at the end of the file):
+    wrong offsets, sizes and names that the readers must not trust."""
+    start = data.rfind(b"PK\x01\x02")
+    start = start if start > 0 else max(0, len(data) - 200)
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 6)):
+        i = rng.randrange(start, len(out))
+        out[i] = rng.randrange(256)
+    return bytes(out)
+
+
 MUTATIONS: dict[str, Callable[[bytes, random.Random], bytes]] = {
+    "katalog": damage_directory,
     "bytes": flip_bytes,
     "xml": flip_inside_member,
     "kapad": truncate,
@@ -124,11 +137,13 @@ class Finding:
     path: Path
 
 
-def fuzz_once(base: bytes, seed: int, plan: Plan, folder: Path, index: dict | None = None) -> Finding | None:
+def fuzz_once(
+    base: bytes, seed: int, plan: Plan, folder: Path, index: dict | None = None, suffix: str = ".xlsx"
+) -> Finding | None:
     """One mutated workbook through the reader; a Finding if it raised or reported nothing."""
     rng = random.Random(seed)
     name = rng.choice(sorted(MUTATIONS))
-    path = folder / f"fuzz-{seed}-{name}.xlsx"
+    path = folder / f"fuzz-{seed}-{name}{suffix}"
     path.write_bytes(MUTATIONS[name](base, rng))
     try:
         read = read_workbook(path, plan, index=index)
@@ -149,18 +164,23 @@ def fuzz(
     plan: Plan | None = None,
     folder: Path | None = None,
     max_runs: int | None = None,
+    base_file: Path | None = None,
 ) -> tuple[int, list[Finding]]:
-    """Mutate and read until the time (or number of runs) is up: (runs, findings)."""
+    """Mutate and read until the time (or number of runs) is up: (runs, findings).
+
+    The seed file is a generated workbook, or `base_file` (a file saved by another program:
+    LibreOffice's .ods or .xlsx, Excel's .xlsb)."""
     plan = plan or load_plan("hp-2022")
     index = plan_index(plan)
     with tempfile.TemporaryDirectory() as tmp:
         work = folder or Path(tmp)
-        base = make_base(Path(tmp), plan).read_bytes()
+        source = base_file or make_base(Path(tmp), plan)
+        base, suffix = source.read_bytes(), source.suffix
         findings: list[Finding] = []
         deadline = time.monotonic() + seconds
         runs = 0
         while time.monotonic() < deadline and (max_runs is None or runs < max_runs):
-            found = fuzz_once(base, seed + runs, plan, work, index)
+            found = fuzz_once(base, seed + runs, plan, work, index, suffix)
             if found:
                 findings.append(found)
             runs += 1

@@ -6,6 +6,8 @@ import importlib.util
 import random
 import sys
 import zipfile
+
+import pytest
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -46,4 +48,17 @@ def test_every_mutation_changes_the_file(plan: Plan, tmp_path: Path) -> None:
 def test_reader_never_raises_on_damaged_bytes(plan: Plan, tmp_path: Path) -> None:
     runs, findings = load_fuzzer().fuzz(SECONDS, seed=20221001, plan=plan, folder=tmp_path)
     assert runs >= 20, "the fuzz run read too few workbooks to mean anything"
+    assert not findings, "\n\n".join(f"seed {f.seed} ({f.mutation}): {f.error}" for f in findings[:3])
+
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize("seed_file", ["Enhet Lärkan (LibreOffice).ods", "Enhet Lärkan (sparad i LibreOffice).xlsx"])
+def test_files_from_other_programs_never_crash_the_reader(plan: Plan, tmp_path: Path, seed_file: str) -> None:
+    """Other programs write other zips and XML (ODF for .ods): damaged copies of their files too."""
+    runs, findings = load_fuzzer().fuzz(
+        SECONDS / 2, seed=20221002, plan=plan, folder=tmp_path, base_file=DATA / seed_file
+    )
+    assert runs >= 10
     assert not findings, "\n\n".join(f"seed {f.seed} ({f.mutation}): {f.error}" for f in findings[:3])

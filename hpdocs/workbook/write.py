@@ -203,6 +203,7 @@ def _identity_sheet(wb: Workbook, spec: WorkbookSpec, kind: str) -> None:
             cell.fill = s.EXPECTED_FILL
             if key == "hpdocs.uppdaterad":
                 cell.number_format = "yyyy-mm-dd"
+                ws.add_data_validation(_date_validation(cell.coordinate))
     hint_row = len(c.IDENTITY_KEYS) + 3
     s.put(
         ws,
@@ -216,6 +217,26 @@ def _identity_sheet(wb: Workbook, spec: WorkbookSpec, kind: str) -> None:
     ws.column_dimensions["C"].width = 60
     ws.protection.sheet = True
     s.print_setup(ws, landscape=False)
+
+
+def _date_validation(ref: str) -> DataValidation:
+    """*Senast uppdaterad* asks for a real date (it decides which of two hand-ins is used); a
+    warning, not a stop, so a date written as text can still be saved and is read leniently."""
+    rule = DataValidation(
+        type="date",
+        operator="greaterThan",
+        formula1="DATE(2000,1,1)",
+        allow_blank=True,
+        showErrorMessage=True,
+        showInputMessage=True,
+        errorStyle="warning",
+        errorTitle="Inte ett datum",
+        error="Skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2022-10-09.",
+        promptTitle="Senast uppdaterad",
+        prompt="Dagens datum när du är klar, t.ex. 2022-10-09.",
+    )
+    rule.add(ref)
+    return rule
 
 
 def _header(ws: Worksheet, row: int) -> int:
