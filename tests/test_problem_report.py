@@ -4,6 +4,7 @@ written, and a verdict that tells a refused workbook from one used without some 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
 
 from openpyxl import load_workbook
 
@@ -62,3 +63,20 @@ def test_a_file_level_error_says_the_workbook_cannot_be_used(
     head, found = rows(write_problem_report(read, tmp_path / "r.xlsx"))
     assert "kan INTE användas" in head[1]
     assert found[0]["Kod"] == "nod-okand"  # the file's own problem first
+
+
+def test_each_cell_links_to_the_cell_in_the_persons_workbook(filled: FillFn, plan: Plan, tmp_path: Path) -> None:
+    path = filled("E1", {"kompetens.enhet.m1@Q3": {"varde": "60 %"}})
+    read = read_workbook(path, plan)
+    problem = next(p for p in read.report.errors)
+    out = write_problem_report(read, tmp_path / "r.xlsx")
+    wb = load_workbook(out)
+    try:
+        ws = wb["Problem"]
+        cell = next(ws.cell(row=r, column=3) for r in range(HEADER_ROW + 1, ws.max_row + 1)
+                    if ws.cell(row=r, column=3).value == problem.cell)
+        assert cell.hyperlink is not None
+        assert unquote(cell.hyperlink.target) == path.name
+        assert cell.hyperlink.location == f"'{problem.sheet}'!{problem.cell}"
+    finally:
+        wb.close()

@@ -54,7 +54,14 @@ def test_reader_never_raises_on_damaged_bytes(plan: Plan, tmp_path: Path) -> Non
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.mark.parametrize("seed_file", ["Enhet Lärkan (LibreOffice).ods", "Enhet Lärkan (sparad i LibreOffice).xlsx"])
+@pytest.mark.parametrize(
+    "seed_file",
+    [
+        "Enhet Lärkan (LibreOffice).ods",
+        "Enhet Lärkan (sparad i LibreOffice).xlsx",
+        "Enhet Lärkan (Excel 97-2003).xls",  # not a zip: the byte-level mutations
+    ],
+)
 def test_files_from_other_programs_never_crash_the_reader(plan: Plan, tmp_path: Path, seed_file: str) -> None:
     """Other programs write other zips and XML (ODF for .ods): damaged copies of their files too."""
     runs, findings = load_fuzzer().fuzz(

@@ -134,3 +134,30 @@ def test_sub_folders_are_read_and_other_files_listed(
     assert set(ignored) == {"skickat.zip", "anteckning.csv", "~$Enhet Akuten.xlsx"}
     assert "låsfil" in ignored["~$Enhet Akuten.xlsx"]
     assert all(p.code == "fil-ignorerad" for p in inbox.ignored)
+
+
+def test_every_lenient_reading_is_warned_in_every_value_column(filled: FillFn, plan: Plan) -> None:
+    """One rule: where a value is read in a way the person might not have meant, a warning says how."""
+    path = filled(
+        "E1",
+        {
+            "ledning.enhet.m1@Q3": {"varde": "7 stycken"},  # count
+            "medskapare.enhet.m1@Q3": {"varde": 3, "namnare": "20 st"},  # denominator
+            "sakerhetskultur.enhet.m2@Q3": {"varde": "x"},  # yes/no
+            "risk.enhet.m1@Q3": {"varde": "Yes"},
+            "kompetens.enhet.m1@Q3": {"varde": "3/5"},  # a share written as a fraction
+            "analys.enhet.m1@Q3": {"varde": "1.200"},  # thousands separator in a count
+        },
+    )
+    inbox = collect([path.parent], plan, None, year=2022)
+    read = inbox.reads[0]
+    values = {e.item: (e.value, e.denominator) for e in read.entries if e.period == "Q3"}
+    assert values["ledning.enhet.m1"] == (7, None)
+    assert values["medskapare.enhet.m1"] == (3, 20)
+    assert values["sakerhetskultur.enhet.m2"][0] == 1 and values["risk.enhet.m1"][0] == 1
+    tolkat = [p for p in read.report.warnings if p.code == "varde-tolkat"]
+    assert {p.written for p in tolkat} == {"7 stycken", "20 st", "x", "Yes"}
+    fraction = next(p for p in read.report.errors if p.code == "andel-som-kvot")
+    assert "täljaren 3" in fraction.message and "nämnaren 5" in fraction.message
+    thousands = next(p for p in read.report.problems if p.code == "varde-tusental")
+    assert thousands.written == "1.200" and "tusental" in thousands.message.lower()

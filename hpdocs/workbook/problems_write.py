@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from hpdocs.atomic import atomic_path
 from hpdocs.problems import Problem, Severity
@@ -59,6 +61,13 @@ def workbook_order(read: WorkbookRead, problems: list[Problem]) -> list[Problem]
     return sorted(problems, key=key)
 
 
+def cell_link(read: WorkbookRead, problem: Problem, ref: str) -> Hyperlink:
+    """A link to the cell in the person's own workbook, relative to the folder they keep both in
+    (the file as target, the cell as the location within it, as Excel writes such links)."""
+    sheet = problem.sheet.replace("'", "''")
+    return Hyperlink(ref=ref, target=quote(read.path.name), location=f"'{sheet}'!{problem.cell}")
+
+
 def write_problem_report(read: WorkbookRead, path: Path, periods: Mapping[str, str] | None = None) -> Path:
     """Write the report; `periods` maps period ids to the plan's labels ("Q3" -> "Kvartal 3")."""
     labels = periods or {}
@@ -70,7 +79,14 @@ def write_problem_report(read: WorkbookRead, path: Path, periods: Mapping[str, s
     s.put(ws, 1, 1, f"Problem i {read.name}", font=s.TITLE_FONT)
     counts = f"{len(report.errors)} fel, {len(report.warnings)} varningar."
     s.put(ws, 2, 1, f"{counts} {verdict(read)}", font=s.BOLD)
-    s.put(ws, 3, 1, "Rätta i din egen arbetsbok (inte i den här filen) och skicka in den igen.", font=s.HINT_FONT)
+    s.put(
+        ws,
+        3,
+        1,
+        "Rätta i din egen arbetsbok (inte i den här filen) och skicka in den igen. Ligger rapporten i "
+        "samma mapp som arbetsboken öppnar länkarna i kolumnen Cell rätt cell.",
+        font=s.HINT_FONT,
+    )
     for col, (title, width) in enumerate(COLUMNS, start=1):
         s.put(ws, HEADER_ROW, col, title, font=s.HEADER_FONT, fill=s.HEADER_FILL, border=s.BORDER)
         ws.column_dimensions[ws.cell(row=HEADER_ROW, column=col).column_letter].width = width
@@ -87,6 +103,10 @@ def write_problem_report(read: WorkbookRead, path: Path, periods: Mapping[str, s
         )
         for col, value in enumerate(values, start=1):
             s.put(ws, row, col, value, alignment=s.WRAP, border=s.BORDER)
+        if problem.sheet and problem.cell:
+            link = ws.cell(row=row, column=3)
+            link.hyperlink = cell_link(read, problem, link.coordinate)
+            link.font = s.LINK_FONT
         if problem.severity == Severity.ERROR:
             ws.cell(row=row, column=1).fill = s.PatternFill("solid", fgColor="FFC7CE")
         wrapped = {i: str(v) for i, v in enumerate(values, start=1) if v}

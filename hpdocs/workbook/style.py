@@ -36,6 +36,7 @@ HEADER_FONT = Font(name=FONT_NAME, bold=True, color="FFFFFF")
 SECTION_FONT = Font(name=FONT_NAME, bold=True, size=12, color=DARK)
 BOLD = Font(name=FONT_NAME, bold=True)
 HINT_FONT = Font(name=FONT_NAME, italic=True, color="595959")
+LINK_FONT = Font(name=FONT_NAME, underline="single", color="0563C1")
 
 
 def text_height(text: str, width_chars: float, *, line_height: float = 15.0) -> float:
