@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from hpdocs.atomic import atomic_path
 from hpdocs.errors import OrganisationError
+from hpdocs.levels import level_name
 from hpdocs.plan import DEFAULT_LEVEL_NAMES, LEVEL_KEYS
 from hpdocs.problems import Problem
 from hpdocs.textsafe import write_text_cell
@@ -329,13 +330,14 @@ def write_organisation(
     levels.error = "Välj nivå i listan."
     ws.add_data_validation(levels)
     levels.add("C2:C2000")
+    b, v, e = (level_name(names[k]) for k in LEVEL_KEYS)
     help_ws = wb.create_sheet("Hjälp")
     for r, line in enumerate(
         (
             "Så fyller du i organisationen",
-            f"En rad för {names['bolag'].lower()}et (nivå {names['bolag']}), en rad per {names['vo'].lower()} och en rad per {names['enhet'].lower()}.",
+            f"En rad för {b.definite} (nivå {b.title}), en rad per {v.singular} och en rad per {e.singular}.",
             "Id: ett kort unikt id (bokstäver och siffror), t.ex. VO1 eller E101. Id:t står i varje arbetsbok och får inte ändras under året.",
-            f"Överordnad: id för raden ovanför – en {names['enhet'].lower()} under sitt {names['vo'].lower()}, ett {names['vo'].lower()} under {names['bolag'].lower()}et.",
+            f"Överordnad: id för raden ovanför – {e.article} {e.singular} under {v.reflexive} {v.singular}, {v.article} {v.singular} under {b.definite}.",
             "Chef och E-post används i arbetsböckerna och i listan med personliga länkar.",
         ),
         start=1,

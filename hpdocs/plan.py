@@ -209,14 +209,15 @@ def expected_periods(
 ) -> tuple[str, ...]:
     """The periods in which a follow-up with this rhythm expects a value.
 
-    A report "in July" closes the period that ends before July, which is how
-    half-year reports (juli och december) are read by the business.
+    The plan's months decide: a follow-up "juli och december" expects its values in the
+    periods that hold July and December (Kvartal 3 and 4; Tertial 2 and 3), where the person
+    writes them when the follow-up is done.
     """
     if rhythm in (Rhythm.MONTHLY, Rhythm.QUARTERLY, Rhythm.TERTIAL, Rhythm.ONGOING):
         return tuple(p.id for p in periods)
     wanted: tuple[int, ...]
     if rhythm is Rhythm.JULY_DECEMBER:
-        wanted = (6, 12)
+        wanted = (7, 12)
     elif months:
         wanted = months
     else:

@@ -106,7 +106,7 @@ def test_regional_plan_loads_through_the_same_code() -> None:
 
 def test_rhythm_decides_expected_periods() -> None:
     plan = load_plan("hp-2022")
-    assert expected_periods(Rhythm.JULY_DECEMBER, plan.periods) == ("Q2", "Q4")
+    assert expected_periods(Rhythm.JULY_DECEMBER, plan.periods) == ("Q3", "Q4")  # July is in Q3
     assert expected_periods(Rhythm.MONTHLY, plan.periods) == ("Q1", "Q2", "Q3", "Q4")
     assert expected_periods(Rhythm.YEARLY, plan.periods, (2,)) == ("Q1",)
 

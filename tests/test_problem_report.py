@@ -65,7 +65,9 @@ def test_a_file_level_error_says_the_workbook_cannot_be_used(
     assert found[0]["Kod"] == "nod-okand"  # the file's own problem first
 
 
-def test_each_cell_links_to_the_cell_in_the_persons_workbook(filled: FillFn, plan: Plan, tmp_path: Path) -> None:
+def test_each_cell_links_to_the_cell_in_the_persons_workbook(
+    filled: FillFn, plan: Plan, tmp_path: Path
+) -> None:
     path = filled("E1", {"kompetens.enhet.m1@Q3": {"varde": "60 %"}})
     read = read_workbook(path, plan)
     problem = next(p for p in read.report.errors)
@@ -73,8 +75,11 @@ def test_each_cell_links_to_the_cell_in_the_persons_workbook(filled: FillFn, pla
     wb = load_workbook(out)
     try:
         ws = wb["Problem"]
-        cell = next(ws.cell(row=r, column=3) for r in range(HEADER_ROW + 1, ws.max_row + 1)
-                    if ws.cell(row=r, column=3).value == problem.cell)
+        cell = next(
+            ws.cell(row=r, column=3)
+            for r in range(HEADER_ROW + 1, ws.max_row + 1)
+            if ws.cell(row=r, column=3).value == problem.cell
+        )
         assert cell.hyperlink is not None
         assert unquote(cell.hyperlink.target) == path.name
         assert cell.hyperlink.location == f"'{problem.sheet}'!{problem.cell}"

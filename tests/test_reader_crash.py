@@ -50,7 +50,11 @@ def check(reads: list[reader.WorkbookRead]) -> None:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_panic_in_the_reader_is_that_files_problem(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, plan: Plan, blank_workbooks: dict[str, Path], workers: int
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    plan: Plan,
+    blank_workbooks: dict[str, Path],
+    workers: int,
 ) -> None:
     if workers > 1 and parallel.start_method() != "fork":
         pytest.skip("the patched reader reaches worker processes only by fork")

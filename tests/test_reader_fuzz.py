@@ -6,11 +6,11 @@ import importlib.util
 import random
 import sys
 import zipfile
-
-import pytest
 from functools import cache
 from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 from hpdocs.plan import Plan
 from hpdocs.workbook.read import read_workbook

@@ -109,16 +109,14 @@ def test_duplicates_are_chosen_by_a_real_date(
     # The newer file gets the name that sorts first, so that the file name cannot decide.
     new_first = old.with_name("Akuten 0.xlsx")
     new.rename(new_first)
-    inbox, rollup = company(plan, org, old.parent)
+    inbox, _ = company(plan, org, old.parent)
     assert inbox.chosen["E1"].name == new_first.name
     assert inbox.state(next(r for r in inbox.reads if r.name == old.name)) == f"ersatt av {new_first.name}"
     note = next(p for p in inbox.notes if p.code == "dubblett")
     assert f"Används: {new_first.name}" in note.message
 
 
-def test_sub_folders_are_read_and_other_files_listed(
-    filled: FillFn, plan: Plan, org: Organisation
-) -> None:
+def test_sub_folders_are_read_and_other_files_listed(filled: FillFn, plan: Plan, org: Organisation) -> None:
     path = filled("E1", {"ledning.enhet.a1@Q3": {"status": "Klar"}})
     inbox_dir = path.parent
     (inbox_dir / "Primärvård").mkdir()

@@ -40,9 +40,7 @@ def verdict(read: WorkbookRead) -> str:
     if any(p.file_level for p in errors):
         return "Arbetsboken kan INTE användas förrän felen är rättade."
     if errors:
-        return (
-            "Arbetsboken används, men värdena i cellerna med fel räknas inte förrän felen är rättade."
-        )
+        return "Arbetsboken används, men värdena i cellerna med fel räknas inte förrän felen är rättade."
     return "Arbetsboken används; titta gärna på varningarna."
 
 

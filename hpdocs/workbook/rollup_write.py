@@ -23,6 +23,7 @@ from hpdocs.plan import AreaKind, Plan
 from hpdocs.reporting import excluded_line, headline, state_lines
 from hpdocs.workbook import contract as c
 from hpdocs.workbook import style as s
+from hpdocs.workbook.identity_write import identity_sheet, identity_values
 from hpdocs.workbook.rawrows import RawPart, StyleIds, TableRows, save_with_rows
 from hpdocs.workbook.rawrows import number as raw_number
 from hpdocs.workbook.read import Entry
@@ -318,14 +319,13 @@ _TEXT_FIELDS = (
 
 def write_rollup(rollup: Rollup, path: Path, *, stamps: dict[str, str] | None = None) -> Path:
     """Write the roll-up workbook atomically."""
-    from hpdocs.workbook.write import WorkbookSpec, _identity_sheet
-
     wb = Workbook()
     overview = wb.active
     assert overview is not None
     overview.title = c.OVERVIEW_SHEET
     _overview(overview, rollup)
-    _identity_sheet(wb, WorkbookSpec(rollup.plan, rollup.scope, rollup.year), c.KIND_ROLLUP)
+    values = identity_values(rollup.plan, rollup.scope, rollup.year, c.KIND_ROLLUP, "", "")
+    identity_sheet(wb, values, c.KIND_ROLLUP)
     taken = {c.OVERVIEW_SHEET, c.IDENTITY_SHEET, c.DATA_SHEET}
     texts = _item_texts(rollup.plan)
     parts: list[RawPart] = []

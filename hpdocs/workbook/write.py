@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -19,12 +18,12 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hpdocs import __version__
 from hpdocs.atomic import atomic_path
 from hpdocs.org import Node, Organisation
 from hpdocs.plan import LEVEL_KEYS, Area, AreaKind, Measure, MeasureKind, Plan, expected_periods
 from hpdocs.workbook import contract as c
 from hpdocs.workbook import style as s
+from hpdocs.workbook.identity_write import identity_sheet, identity_values
 
 COL = {key: i for i, key in enumerate(c.COLUMN_KEYS, start=1)}
 WIDTHS = {i: w for i, (_, _, w) in enumerate(c.AREA_COLUMNS, start=1)}
@@ -170,75 +169,6 @@ def _instruction_sheet(wb: Workbook, spec: WorkbookSpec) -> None:
     s.print_setup(ws, landscape=False)
 
 
-def _identity_sheet(wb: Workbook, spec: WorkbookSpec, kind: str) -> None:
-    ws = wb.create_sheet(c.IDENTITY_SHEET)
-    plan, node = spec.plan, spec.node
-    values = {
-        "hpdocs.format": c.FORMAT_MARKER,
-        "hpdocs.typ": kind,
-        "hpdocs.mallversion": c.TEMPLATE_VERSION,
-        "hpdocs.version": __version__,
-        "hpdocs.plan": plan.id,
-        "hpdocs.planversion": plan.version,
-        "hpdocs.plantitel": plan.title,
-        "hpdocs.ar": str(spec.year),
-        "hpdocs.nod": node.id,
-        "hpdocs.nodnamn": node.name,
-        "hpdocs.niva": plan.level_name(node.level),
-        "hpdocs.overordnad": spec.parent_name,
-        "hpdocs.chef": node.manager,
-        "hpdocs.skapad": spec.created or datetime.now().strftime("%Y-%m-%d %H:%M"),
-        "hpdocs.ifylldav": "",
-        "hpdocs.uppdaterad": "",
-    }
-    s.put(ws, 1, 1, c.IDENTITY_MARKER)
-    s.put(ws, 1, 2, "Arbetsbokens identitet", font=s.TITLE_FONT)
-    for row, (key, label) in enumerate(c.IDENTITY_KEYS, start=2):
-        s.put(ws, row, 1, key)
-        s.put(ws, row, 2, label, font=s.BOLD, border=s.BORDER)
-        s.put(ws, row, 3, values[key], border=s.BORDER, fill=s.LOCKED_FILL)
-        if key in c.EDITABLE_IDENTITY_KEYS:
-            cell = ws.cell(row=row, column=3)
-            cell.protection = UNLOCKED
-            cell.fill = s.EXPECTED_FILL
-            if key == "hpdocs.uppdaterad":
-                cell.number_format = "yyyy-mm-dd"
-                ws.add_data_validation(_date_validation(cell.coordinate))
-    hint_row = len(c.IDENTITY_KEYS) + 3
-    s.put(
-        ws,
-        hint_row,
-        2,
-        "Fyll i de gula cellerna innan du skickar in. Övriga uppgifter får inte ändras.",
-        font=s.HINT_FONT,
-    )
-    ws.column_dimensions["A"].hidden = True
-    ws.column_dimensions["B"].width = 28
-    ws.column_dimensions["C"].width = 60
-    ws.protection.sheet = True
-    s.print_setup(ws, landscape=False)
-
-
-def _date_validation(ref: str) -> DataValidation:
-    """*Senast uppdaterad* asks for a real date (it decides which of two hand-ins is used); a
-    warning, not a stop, so a date written as text can still be saved and is read leniently."""
-    rule = DataValidation(
-        type="date",
-        operator="greaterThan",
-        formula1="DATE(2000,1,1)",
-        allow_blank=True,
-        showErrorMessage=True,
-        showInputMessage=True,
-        errorStyle="warning",
-        errorTitle="Inte ett datum",
-        error="Skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2022-10-09.",
-        promptTitle="Senast uppdaterad",
-        prompt="Dagens datum när du är klar, t.ex. 2022-10-09.",
-    )
-    rule.add(ref)
-    return rule
-
-
 def _header(ws: Worksheet, row: int) -> int:
     """The hidden column-key row and the visible header; returns the next row."""
     for key, col in COL.items():
@@ -329,9 +259,7 @@ def _area_sheet(
 
     own_row = area.row(level)
     for period in plan.periods:
-        row = _section(
-            ws, row, f"{period.label} – {plan.level_name(level).lower()}ens aktiviteter och mätningar"
-        )
+        row = _section(ws, row, f"{period.label} – {plan.level(level).genitive} aktiviteter och mätningar")
         for activity in own_row.activities if own_row else ():
             values = {
                 "id": c.row_id(activity.id, period.id),
@@ -451,7 +379,8 @@ def _context_table(ws: Worksheet, row: int, plan: Plan, area: Area, own_level: s
 def build_workbook(spec: WorkbookSpec) -> Workbook:
     wb = Workbook()
     _instruction_sheet(wb, spec)
-    _identity_sheet(wb, spec, c.KIND_WORKBOOK)
+    values = identity_values(spec.plan, spec.node, spec.year, c.KIND_WORKBOOK, spec.parent_name, spec.created)
+    identity_sheet(wb, values, c.KIND_WORKBOOK)
     _lists_sheet(wb, spec.plan)
     taken = {c.INSTRUCTION_SHEET, c.IDENTITY_SHEET, c.LISTS_SHEET}
     for area in spec.plan.areas:
