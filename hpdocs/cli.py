@@ -136,11 +136,15 @@ def workbooks(projekt: Path, outdir: Path | None) -> None:
       hpdocs workbooks min-plan
     """
     from hpdocs.project import load_project
+    from hpdocs.workbook.house_style import house_style_for
     from hpdocs.workbook.write import write_all
 
     project = load_project(projekt)
     target = outdir or project.workbooks_dir
-    files = write_all(project.plan, project.organisation, target, project.year)
+    house, warnings = house_style_for(project.templates)
+    for line in _problem_rows(warnings):
+        click.echo(line, err=True)
+    files = write_all(project.plan, project.organisation, target, project.year, house=house)
     click.echo(f"Skrev {len(files)} arbetsböcker till {target}")
 
 
@@ -430,15 +434,27 @@ def templates(mallar: tuple[Path, ...], project_dir: Path | None) -> None:
     """
     from hpdocs.project import load_project
     from hpdocs.render.check import check_template, check_templates, template_tags
+    from hpdocs.workbook.house_style import describe, load_house_style, template_file
+
+    excel: dict[Path, list[str]] = {}  # Excel template -> what it sets (its "tags")
+
+    def check_excel(path: Path) -> list[Problem]:
+        house, found = load_house_style(path)
+        excel[path] = describe(house)
+        return found
 
     if mallar:
-        results = {path: check_template(path) for path in mallar}
+        results = {
+            path: check_excel(path) if path.suffix.lower() == ".xlsx" else check_template(path)
+            for path in mallar
+        }
     else:
         folder = load_project(project_dir).templates if project_dir else None
         results = check_templates(folder)
+        results[template_file(folder)] = check_excel(template_file(folder))
     problems = 0
     for path, found in results.items():
-        tags = template_tags(path)
+        tags = excel[path] if path in excel else template_tags(path)
         click.echo(f"{path.name}: {len(tags)} taggar, {len(found)} problem")
         for tag in tags:
             click.echo(f"    {tag}")

@@ -172,11 +172,11 @@ def init_project(
         (folder / sub).mkdir(exist_ok=True)
     if copy_templates:
         target = folder / "mallar"
-        for kind in ("word", "pptx"):
+        for kind in ("word", "pptx", "excel"):
             source = templates_dir() / kind
             (target / kind).mkdir(parents=True, exist_ok=True)
             for file in source.glob("*.*"):
-                if file.suffix in {".docx", ".pptx"} and not (target / kind / file.name).exists():
+                if file.suffix in {".docx", ".pptx", ".xlsx"} and not (target / kind / file.name).exists():
                     shutil.copyfile(file, target / kind / file.name)
     if not (folder / "organisation.xlsx").exists():
         write_organisation(folder / "organisation.xlsx", level_names=loaded.level_names)

@@ -14,10 +14,12 @@ from pathlib import Path
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
+from hpdocs.errors import TemplateError
 from hpdocs.org import Node
 from hpdocs.web.app import context, submitted
 from hpdocs.web.documents import Document, find_document, list_documents, visible_to
 from hpdocs.web.storage import TooLarge
+from hpdocs.workbook.house_style import DEFAULT, house_style_for
 from hpdocs.workbook.write import WorkbookSpec, workbook_filename, write_workbook
 
 bp = Blueprint("chef", __name__, url_prefix="/n/<token>")
@@ -73,9 +75,13 @@ def blank(token: str) -> Response:
     project = context().portal.project
     parent = project.organisation.nodes.get(node.parent)
     name = workbook_filename(project.plan, node, project.organisation)
+    try:
+        house, _ = house_style_for(project.templates)
+    except TemplateError:  # a broken Excel template must not stop managers: the default look
+        house = DEFAULT
     with tempfile.TemporaryDirectory(prefix="hpdocs-web-") as folder:
         path = write_workbook(
-            WorkbookSpec(project.plan, node, project.year, parent.name if parent else ""),
+            WorkbookSpec(project.plan, node, project.year, parent.name if parent else "", house=house),
             Path(folder) / "arbetsbok.xlsx",
         )
         data = path.read_bytes()

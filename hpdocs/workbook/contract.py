@@ -69,7 +69,7 @@ AREA_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("nr", "Nr", 5),
     ("text", "Aktivitet / mätning", 62),
     ("status", "Status", 19),
-    ("varde", "Värde (antal, täljare eller ja/nej – se raden)", 16),
+    ("varde", "Värde (antal, täljare, ja/nej)", 16),
     ("namnare", "Nämnare", 11),
     ("mal", "Mål", 8),
     ("kommentar", "Resultat / kommentar", 52),

@@ -23,6 +23,7 @@ from hpdocs.org import Node, Organisation
 from hpdocs.plan import LEVEL_KEYS, Area, AreaKind, Measure, MeasureKind, Plan, expected_periods
 from hpdocs.workbook import contract as c
 from hpdocs.workbook import style as s
+from hpdocs.workbook.house_style import DEFAULT, HouseStyle, apply, logo_image
 from hpdocs.workbook.identity_write import identity_sheet, identity_values
 
 COL = {key: i for i, key in enumerate(c.COLUMN_KEYS, start=1)}
@@ -46,6 +47,7 @@ class WorkbookSpec:
     year: int
     parent_name: str = ""
     created: str = ""  # stamp shown on the identity sheet; now when empty
+    house: HouseStyle = DEFAULT  # the look, from the Excel template (never the content)
 
 
 def workbook_filename(plan: Plan, node: Node, org: Organisation | None = None) -> str:
@@ -119,11 +121,13 @@ def _instruction_sheet(wb: Workbook, spec: WorkbookSpec) -> None:
     level = plan.level_name(node.level)
     ws.column_dimensions["A"].width = 3
     ws.column_dimensions["B"].width = 110
+    own = spec.house.instruction
     lines: list[tuple[str, Font | None]] = [
         (f"{plan.title} {spec.year}", s.TITLE_FONT),
         (plan.subtitle, s.HINT_FONT),
         (f"Arbetsbok för {level.lower()}: {node.name}", s.SECTION_FONT),
         ("", None),
+        *(((own[0], s.SECTION_FONT), *((text, None) for text in own[1:]), ("", None)) if own else ()),
         ("Instruktion", s.SECTION_FONT),
         *((f"• {text}", None) for text in plan.instructions),
         ("", None),
@@ -160,7 +164,13 @@ def _instruction_sheet(wb: Workbook, spec: WorkbookSpec) -> None:
         ),
         ("• Skriv ditt namn och dagens datum på bladet Identitet innan du skickar in arbetsboken.", None),
     ]
-    for row, (text, font) in enumerate(lines, start=1):
+    first = 1
+    logo = logo_image(spec.house)
+    if logo is not None:  # the organisation's logo above the title
+        ws.add_image(logo, "B1")
+        ws.row_dimensions[1].height = 50
+        first = 2
+    for row, (text, font) in enumerate(lines, start=first):
         s.put(ws, row, 2, text, alignment=s.WRAP)
         if font is not None:
             ws.cell(row=row, column=2).font = font
@@ -393,6 +403,7 @@ def build_workbook(spec: WorkbookSpec) -> Workbook:
                 ws.add_data_validation(dv)
     wb.move_sheet(c.LISTS_SHEET, offset=len(wb.sheetnames))
     wb.active = 0
+    apply(wb, spec.house)
     return wb
 
 
@@ -411,14 +422,16 @@ def nodes_for_workbooks(org: Organisation) -> Iterator[Node]:
         yield from (n for n in org.children(area.id) if n.level == "enhet")
 
 
-def write_all(plan: Plan, org: Organisation, outdir: Path, year: int, *, created: str = "") -> list[Path]:
+def write_all(
+    plan: Plan, org: Organisation, outdir: Path, year: int, *, created: str = "", house: HouseStyle = DEFAULT
+) -> list[Path]:
     """One prefilled workbook per unit, per business area and for the company."""
     outdir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     taken: set[str] = set()  # casefolded, as Windows and macOS compare file names
     for node in nodes_for_workbooks(org):
         parent = org.nodes.get(node.parent)
-        spec = WorkbookSpec(plan, node, year, parent.name if parent else "", created)
+        spec = WorkbookSpec(plan, node, year, parent.name if parent else "", created, house)
         name = workbook_filename(plan, node, org)
         if name.casefold() in taken:  # names that differ only in characters a file name cannot hold
             name = f"{name.removesuffix('.xlsx')} (id {node.id}).xlsx"
