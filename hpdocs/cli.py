@@ -135,6 +135,7 @@ def workbooks(projekt: Path, outdir: Path | None) -> None:
     Exempel:
       hpdocs workbooks min-plan
     """
+    from hpdocs.planversions import archive_plan
     from hpdocs.project import load_project
     from hpdocs.workbook.house_style import house_style_for
     from hpdocs.workbook.write import write_all
@@ -146,6 +147,7 @@ def workbooks(projekt: Path, outdir: Path | None) -> None:
         click.echo(line, err=True)
     files = write_all(project.plan, project.organisation, target, project.year, house=house)
     click.echo(f"Skrev {len(files)} arbetsböcker till {target}")
+    click.echo(f"Planversion {project.plan.version} sparad i {archive_plan(project).relative_to(project.root)}")
 
 
 def _problem_rows(problems: list[Problem]) -> list[str]:
@@ -200,6 +202,7 @@ def validate(
     from hpdocs.inbox import STATE_REFUSED
     from hpdocs.pipeline import safe_name, validate_paths
     from hpdocs.planfile import load_plan
+    from hpdocs.planversions import loader
     from hpdocs.project import CONFIG_NAME, load_project
     from hpdocs.workbook.problems_write import write_problem_report
 
@@ -223,7 +226,11 @@ def validate(
     if not paths:
         raise click.UsageError("Ange filer eller mappar att kontrollera.")
     inbox = validate_paths(
-        paths, plan, project.organisation if project else None, project.year if project else None
+        paths,
+        plan,
+        project.organisation if project else None,
+        project.year if project else None,
+        previous=loader(project) if project else None,
     )
     if report_dir is not None:
         report_dir.mkdir(parents=True, exist_ok=True)
