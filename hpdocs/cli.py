@@ -147,7 +147,9 @@ def workbooks(projekt: Path, outdir: Path | None) -> None:
         click.echo(line, err=True)
     files = write_all(project.plan, project.organisation, target, project.year, house=house)
     click.echo(f"Skrev {len(files)} arbetsböcker till {target}")
-    click.echo(f"Planversion {project.plan.version} sparad i {archive_plan(project).relative_to(project.root)}")
+    click.echo(
+        f"Planversion {project.plan.version} sparad i {archive_plan(project).relative_to(project.root)}"
+    )
 
 
 def _problem_rows(problems: list[Problem]) -> list[str]:
@@ -416,6 +418,32 @@ def build(projekt: Path, period: str | None, pdf: bool) -> None:
     if result.index is not None:
         click.echo(f"Öppna {result.index} för en översikt med länkar till allt som skapades.")
     sys.exit(EXIT_PROBLEMS if _refused(result.consolidation.inbox) else EXIT_OK)
+
+
+@cli.command()
+@project_argument
+@click.option(
+    "--fran",
+    "old",
+    default=None,
+    help="Planen att jämföra från: en planfil eller en sparad version (t.ex. 2022.1). "
+    "Standard: versionen som inkorgens arbetsböcker är gjorda för.",
+)
+@click.option("--till", "new", default=None, help="Planfilen att jämföra till (standard: projektets plan).")
+@handle_errors
+def revision(projekt: Path, old: str | None, new: str | None) -> None:
+    """Visa vad en planrevision ändrar och vilka inlämnade värden varje ändring berör.
+
+    \b
+    Exempel:
+      hpdocs revision min-plan
+      hpdocs revision min-plan --fran 2022.1
+    """
+    from hpdocs.project import load_project
+    from hpdocs.revision_report import report_lines, revision_report
+
+    for line in report_lines(revision_report(load_project(projekt), old, new)):
+        click.echo(line)
 
 
 @cli.command()

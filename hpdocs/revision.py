@@ -16,11 +16,11 @@ from hpdocs.plan import LEVEL_KEYS, Area, FollowUp, LevelRow, Measure, MeasureKi
 ADDED, REMOVED, CHANGED = "tillagd", "borttagen", "ändrad"
 
 KIND_WORDS: dict[MeasureKind, str] = {
-    MeasureKind.COUNT: "antal",
-    MeasureKind.SHARE: "andel (täljare och nämnare)",
-    MeasureKind.YESNO: "ja/nej",
-    MeasureKind.TARGET: "procent mot mål",
-    MeasureKind.TEXT: "text",
+    MeasureKind.COUNT: "ett antal",
+    MeasureKind.SHARE: "en andel med täljare och nämnare",
+    MeasureKind.YESNO: "ett ja/nej-svar",
+    MeasureKind.TARGET: "procent mot ett mål",
+    MeasureKind.TEXT: "en text",
 }
 
 
@@ -159,7 +159,7 @@ def _row(plan: Plan, area: Area, level: str, old: LevelRow, new: LevelRow) -> li
                     CHANGED,
                     "aktivitet",
                     activity.id,
-                    f"Aktivitet {activity.number or activity.key} på {where} har ny lydelse: {_q(was.text)} → {_q(activity.text)}.",
+                    f"Aktivitet {activity.number or activity.key} på {where} har ny lydelse: {_q(was.text, 300)} → {_q(activity.text, 300)}.",
                     (activity.id,),
                 )
             )
@@ -246,7 +246,7 @@ def _measure(where: str, was: Measure, now: Measure) -> list[Change]:
         )
     if was.text != now.text:
         changes.append(
-            Change(CHANGED, "mätning", now.id, f"{name} har ny lydelse (var {_q(was.text)}).", (now.id,))
+            Change(CHANGED, "mätning", now.id, f"{name} har ny lydelse (var {_q(was.text, 300)}).", (now.id,))
         )
     if was.targets != now.targets:
         years = sorted(set(was.targets) | set(now.targets))
