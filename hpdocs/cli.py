@@ -423,6 +423,38 @@ def build(projekt: Path, period: str | None, pdf: bool) -> None:
 @cli.command()
 @project_argument
 @click.option(
+    "--ut",
+    "outdir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Mapp för de nya arbetsböckerna (standard: utdata/arbetsbocker-fornyade).",
+)
+@handle_errors
+def refresh(projekt: Path, outdir: Path | None) -> None:
+    """Skriv nya arbetsböcker för planens nuvarande version, med allt inlämnat överfört.
+
+    Varje enhet, verksamhetsområde och bolaget får en ny arbetsbok där status, värden,
+    kommentarer och egna aktiviteter från den inlämnade arbetsboken redan står ifyllda.
+    Det som inte kan föras över (t.ex. en mätning som bytt typ) listas per arbetsbok.
+
+    \b
+    Exempel:
+      hpdocs refresh min-plan
+    """
+    from hpdocs.atomic import ProjectLock
+    from hpdocs.project import load_project
+    from hpdocs.refresh import refresh_lines, refresh_workbooks
+
+    project = load_project(projekt)
+    with ProjectLock(project.root, timeout=60):
+        results = refresh_workbooks(project, outdir)
+    for line in refresh_lines(results, project.root):
+        click.echo(line)
+
+
+@cli.command()
+@project_argument
+@click.option(
     "--fran",
     "old",
     default=None,

@@ -74,6 +74,8 @@ class WorkbookRead:
     entries: list[Entry] = field(default_factory=list)
     report: Report = field(default_factory=Report)
     areas_found: dict[str, str] = field(default_factory=dict)  # area id -> sheet name
+    # What a plan revision changed, as this read saw it (not cached: hpdocs refresh reads anew).
+    revision: revised.RevisionNotes | None = field(default=None, compare=False, repr=False)
 
     @property
     def node_id(self) -> str:
@@ -778,6 +780,7 @@ def _read_sheets(
                     result.name,
                 )
             )
+    result.revision = notes
     note = notes.problem(plan, result.name)
     if note is not None:
         result.report.add(note)
