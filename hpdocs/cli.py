@@ -75,7 +75,7 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.argument("mapp", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--namn", required=True, help='Organisationens namn, t.ex. "Vårdbolaget AB".')
+@click.option("--namn", default=None, help='Organisationens namn, t.ex. "Vårdbolaget AB".')
 @click.option(
     "--plan",
     default="hp-2022",
@@ -83,16 +83,33 @@ def cli(debug: bool) -> None:
     help="Inbyggd plan (hp-2022, region-2022-2024) eller sökväg till en planfil.",
 )
 @click.option("--ar", "year", type=int, default=None, help="Verksamhetsår (standard: planens år).")
+@click.option(
+    "--fran-projekt",
+    "previous",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Starta nästa år från detta års projekt: samma organisation, plan och mallar, året efter, "
+    "och årets resultat sparade för jämförelse.",
+)
 @handle_errors
-def init(mapp: Path, namn: str, plan: str, year: int | None) -> None:
+def init(mapp: Path, namn: str | None, plan: str, year: int | None, previous: Path | None) -> None:
     """Skapa en projektmapp med inställningar, plan, organisationsmall och mallar.
 
     \b
     Exempel:
       hpdocs init min-plan --namn "Vårdbolaget AB" --plan hp-2022
+      hpdocs init plan-2023 --fran-projekt plan-2022
     """
     from hpdocs.project import init_project
 
+    if previous is not None:
+        from hpdocs.nextyear import next_year_lines, start_next_year
+
+        for line in next_year_lines(start_next_year(previous, mapp, name=namn, year=year)):
+            click.echo(line)
+        return
+    if not namn:
+        raise click.UsageError('Ange --namn "Organisationens namn" (eller --fran-projekt MAPP).')
     project = init_project(mapp, name=namn, plan=plan, year=year)
     click.echo(f"Projektmappen {project.root} är skapad ({project.plan.title} {project.year}).")
     click.echo(f"Nästa steg: fyll i {project.organisation_file.name} och kör: hpdocs workbooks {mapp}")

@@ -20,6 +20,7 @@ from hpdocs.org import Node, Organisation
 from hpdocs.outputs import Job, Keys, Manifest, ReportJob, RollupJob, write_jobs
 from hpdocs.plan import Plan
 from hpdocs.planversions import loader
+from hpdocs.previous import with_previous
 from hpdocs.project import Project
 from hpdocs.workbook import contract as c
 from hpdocs.workbook.parallel import read_many
@@ -148,7 +149,7 @@ def consolidate_project(
             reader = partial(read_many, plan=plan, progress=progress)
         inbox = collect([project.inbox], plan, org, year=year, reader=reader, previous=loader(project))
     chosen = resolve_period(plan, period, year) if period else default_period(plan, year, inbox.entries)
-    areas, company = rollup_all(plan, org, inbox, chosen, year)
+    areas, company = with_previous(project, *rollup_all(plan, org, inbox, chosen, year))
     result = ConsolidateResult(inbox, chosen, year, areas, company)
     write_outputs(project, result, progress=progress, incremental=use_cache)
     return result
