@@ -19,6 +19,7 @@ from hpdocs.problems import Problem
 CODE = "plan-yaml-fel"
 CURLY = "”“‘’„«»"
 _CURLY_VALUE = re.compile(rf"(?:^\s*-\s+|:\s+|[{{\[,]\s*)([{CURLY}])")
+_BLOCK_START = re.compile(r"^\s*(?:-\s+)?(?:[^\s#'\"][^#]*?:\s+)?[|>][-+0-9]*\s*(?:#.*)?$")
 _KEY_LINE = re.compile(r"^(\s*)(?:-\s+)?[\w.åäöÅÄÖ-]+\s*:(\s|$)")
 
 QUOTE_ADVICE = 'Sätt texten inom raka citattecken, t.ex. text: "Mål: 90 % av enheterna".'
@@ -41,8 +42,17 @@ def _in_comment(text: str, column: int) -> bool:
 def _scan_lines(lines: list[str], file: str) -> list[Problem]:
     """Mistakes seen line by line before parsing: tabs in the indentation, typographic quotes."""
     found: list[Problem] = []
+    block: int | None = None  # the indentation of the key whose block text (| or >) we are in
     for number, line in enumerate(lines):
         indent = len(line) - len(line.lstrip(" \t"))
+        if block is not None:
+            if not line.strip() or indent > block:
+                continue  # a line of a block text is text, whatever it holds
+            block = None
+        if _BLOCK_START.match(line):
+            block = indent
+        if line.lstrip().startswith("#"):
+            continue
         if "\t" in line[:indent]:
             found.append(
                 _problem(

@@ -137,3 +137,17 @@ def test_the_built_in_and_example_plans_have_none_of_these() -> None:
         load_plan(name)
     for path in Path(__file__).parents[1].glob("examples/*/plan.yaml"):
         load_plan(path)
+
+
+def test_block_text_may_hold_colons_quotes_and_tabs() -> None:
+    text = MINIMAL.replace(
+        "    priority: Prio A\n",
+        "    priority: Prio A\n    background: |-\n      Målet: ”Ingen ska skadas i vården”.\n\n      - ”Punkt” ett\n",
+    )
+    assert parse_plan(text).area("a").background == "Målet: ”Ingen ska skadas i vården”.\n\n- ”Punkt” ett"
+
+
+def test_windows_line_endings_keep_the_line_numbers() -> None:
+    text = MINIMAL.replace("priority: Prio A", "priority: Mål: alla").replace("\n", "\r\n")
+    line, message = only(text)
+    assert line == line_of(MINIMAL, "priority:") and "kolon" in message

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from hpdocs.plan import LEVEL_KEYS, AreaKind, Measure, MeasureKind, Plan
 from hpdocs.problems import Problem, Severity
+from hpdocs.values import clean_text
 from hpdocs.workbook import contract as c
 
 if TYPE_CHECKING:
@@ -53,6 +54,11 @@ _KIND_PREFIXES = ("Grundläggande förutsättning: ", "Fokusområde: ")
 def short(text: str, limit: int = 60) -> str:
     first = text.split("\n", 1)[0].strip()
     return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
+def _first_line(text: str) -> str:
+    """A text's first line as the workbook shows it: spaces and invisible characters aside."""
+    return " ".join(clean_text(text).split("\n", 1)[0].split())
 
 
 def sheet_area_title(rows: list[list[object]]) -> str:
@@ -108,7 +114,11 @@ class RevisionNotes:
         return bool(self.made_for) and self.made_for != self.current
 
     def area_sheet(self, old_title: str, new_title: str) -> None:
-        if old_title and old_title != new_title and (old_title, new_title) not in self.renamed:
+        if (
+            old_title
+            and _first_line(old_title) != _first_line(new_title)
+            and (old_title, new_title) not in self.renamed
+        ):
             self.renamed.append((old_title, new_title))
 
     def row(self, item: str, what: str, text_in_workbook: str, text_now: str) -> None:
@@ -119,7 +129,7 @@ class RevisionNotes:
             self.levels.add(parts[1])
         if not self.revised or item in self.edited or not text_in_workbook:
             return
-        if text_in_workbook.split("\n", 1)[0].strip() != text_now.split("\n", 1)[0].strip():
+        if _first_line(text_in_workbook) != _first_line(text_now):
             self.edited[item] = (what, text_now)
 
     def kind_changed(self, measure: Measure, cell: str, has_value: bool) -> None:
