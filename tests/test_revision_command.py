@@ -109,3 +109,34 @@ def test_target_and_status_changes() -> None:
         'Statusen "Ej påbörjad" finns inte längre att välja.',
         'Ny status att välja: "Ej startad".',
     ]
+
+
+def test_workbooks_archive_the_plan_version(tmp_path: Path) -> None:
+    from hpdocs.org import write_organisation
+    from tests.conftest import NODES
+
+    project = init_project(tmp_path / "p", name="X", plan="hp-2022", copy_templates=False)
+    write_organisation(project.organisation_file, NODES)
+    result = CliRunner().invoke(cli, ["workbooks", str(project.root)])
+    assert result.exit_code == 0, result.output
+    assert "Planversion 2022.1 sparad i planversioner/2022.1.yaml" in result.output
+    assert (project.root / "planversioner" / "2022.1.yaml").read_text(encoding="utf-8") == (
+        project.root / "plan.yaml"
+    ).read_text(encoding="utf-8")
+
+
+def test_validate_and_consolidate_say_it_once_also_from_the_cache(project: Project) -> None:
+    from hpdocs.org import write_organisation
+    from hpdocs.pipeline import consolidate_project
+    from tests.conftest import NODES
+
+    write_organisation(project.organisation_file, NODES)
+    project = load_project(project.root)
+    out = CliRunner().invoke(cli, ["validate", "--projekt", str(project.root)])
+    assert out.output.count("[plan-reviderad]") == 1 and "[annan-planversion]" not in out.output
+    assert "Enhet Akuten.xlsx: godkänd (0 fel" in out.output
+    for _ in range(2):  # the second run reads from the cache
+        result = consolidate_project(project, "Q1")
+        read = result.inbox.chosen["E1"]
+        notes = [p.message for p in read.report if p.code == "plan-reviderad"]
+        assert len(notes) == 1 and "görs nu månadsvis (var kvartalsvis)" in notes[0]
