@@ -181,3 +181,16 @@ def test_every_change_at_once_gives_one_note(workbook: Path, plan: Plan, org: Or
         assert part in message
     assert not read.report.errors and inbox.state(read) == "godkänd"
     assert ("sakerhetskultur.egen:avvikelsecafé", "Q1") in values(read)
+
+
+def test_a_kind_change_without_a_new_version_is_explained_too(workbook: Path) -> None:
+    from hpdocs.planfile import parse_plan
+    from tests.revision_plans import EDITS, OLD_TEXT
+
+    old, new = EDITS["measure kind changed"]
+    read = read_workbook(workbook, parse_plan(OLD_TEXT.replace(old, new), file="plan.yaml"))
+    assert not read.report.errors
+    assert note(read).startswith(
+        'Planen (version 2022.1) har ändrats sedan arbetsboken gjordes: mätningen "Antal förfallna avvikelser '
+        'per enhetschef" är nu en andel – värdet i '
+    )
