@@ -22,6 +22,7 @@ from hpdocs.plan import MeasureKind, Plan
 from hpdocs.planversions import archive_plan, loader
 from hpdocs.project import Project
 from hpdocs.workbook import contract as c
+from hpdocs.workbook.house_style import house_style_for
 from hpdocs.workbook.read import KIND_MEASURE, KIND_OWN, Entry, WorkbookRead, plan_index
 from hpdocs.workbook.revised import NOW_KIND, short
 from hpdocs.workbook.write import (
@@ -144,6 +145,8 @@ def refresh_workbooks(
     target.mkdir(parents=True, exist_ok=True)
     inbox = collect([project.inbox], plan, org, year=project.year, previous=loader(project))
     results: list[Refreshed] = []
+    house, _ = house_style_for(project.templates)
+    taken: set[str] = set()
     for node in nodes_for_workbooks(org):
         read = inbox.chosen.get(node.id)
         entries = [e for e in read.entries if e.node == node.id] if read else []
@@ -156,14 +159,19 @@ def refresh_workbooks(
             node,
             project.year,
             parent.name if parent else "",
+            house=house,
             own_rows=max([OWN_ROWS_PER_AREA, *(n + 4 for n in own_rows.values())]),
         )
-        path = target / workbook_filename(plan, node)
+        name = workbook_filename(plan, node, org)
+        if name.casefold() in taken:  # as write_all names them
+            name = f"{name.removesuffix('.xlsx')} (id {node.id}).xlsx"
+        taken.add(name.casefold())
+        path = target / name
         wb = build_workbook(spec)
-        if read is not None:
-            wb[c.IDENTITY_SHEET].cell(row=_identity_row(c.FILLED_BY_KEY), column=3).value = (
-                read.identity.get(c.FILLED_BY_KEY, "") or None
-            )
+        filled_by = read.identity.get(c.FILLED_BY_KEY, "") if read is not None else ""
+        for row in wb[c.IDENTITY_SHEET].iter_rows(max_col=3) if filled_by else ():
+            if row[0].value == c.FILLED_BY_KEY:
+                row[2].value = filled_by  # who filled it in goes on; the date is theirs to set
         with atomic_path(path) as tmp:
             wb.save(tmp)
         wb.close()
@@ -186,10 +194,6 @@ def refresh_workbooks(
         results.append(result)
     archive_plan(project)
     return results
-
-
-def _identity_row(key: str) -> int:
-    return 2 + [k for k, _ in c.IDENTITY_KEYS].index(key)
 
 
 def refresh_lines(results: list[Refreshed], root: Path) -> list[str]:
