@@ -194,3 +194,11 @@ def test_a_kind_change_without_a_new_version_is_explained_too(workbook: Path) ->
         'Planen (version 2022.1) har ändrats sedan arbetsboken gjordes: mätningen "Antal förfallna avvikelser '
         'per enhetschef" är nu en andel – värdet i '
     )
+
+
+def test_every_measure_hint_the_writer_uses_tells_its_kind() -> None:
+    """A new hint text must be added to KIND_HINTS (keeping the old ones: workbooks are out)."""
+    from hpdocs.workbook.revised import KIND_HINTS
+    from hpdocs.workbook.write import MEASURE_HINTS
+
+    assert {hint: kind for kind, hint in MEASURE_HINTS.items()}.items() <= KIND_HINTS.items()
