@@ -58,6 +58,7 @@ _READER_MODULES = (
     "hpdocs.workbook.read",
     "hpdocs.workbook.rollup_read",
     "hpdocs.workbook.contract",
+    "hpdocs.workbook.revised",
     "hpdocs.workbook.parallel",
     "hpdocs.values",
     "hpdocs.safety",

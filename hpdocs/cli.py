@@ -75,7 +75,7 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.argument("mapp", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--namn", required=True, help='Organisationens namn, t.ex. "Vårdbolaget AB".')
+@click.option("--namn", default=None, help='Organisationens namn, t.ex. "Vårdbolaget AB".')
 @click.option(
     "--plan",
     default="hp-2022",
@@ -83,16 +83,33 @@ def cli(debug: bool) -> None:
     help="Inbyggd plan (hp-2022, region-2022-2024) eller sökväg till en planfil.",
 )
 @click.option("--ar", "year", type=int, default=None, help="Verksamhetsår (standard: planens år).")
+@click.option(
+    "--fran-projekt",
+    "previous",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Starta nästa år från detta års projekt: samma organisation, plan och mallar, året efter, "
+    "och årets resultat sparade för jämförelse.",
+)
 @handle_errors
-def init(mapp: Path, namn: str, plan: str, year: int | None) -> None:
+def init(mapp: Path, namn: str | None, plan: str, year: int | None, previous: Path | None) -> None:
     """Skapa en projektmapp med inställningar, plan, organisationsmall och mallar.
 
     \b
     Exempel:
       hpdocs init min-plan --namn "Vårdbolaget AB" --plan hp-2022
+      hpdocs init plan-2023 --fran-projekt plan-2022
     """
     from hpdocs.project import init_project
 
+    if previous is not None:
+        from hpdocs.nextyear import next_year_lines, start_next_year
+
+        for line in next_year_lines(start_next_year(previous, mapp, name=namn, year=year)):
+            click.echo(line)
+        return
+    if not namn:
+        raise click.UsageError('Ange --namn "Organisationens namn" (eller --fran-projekt MAPP).')
     project = init_project(mapp, name=namn, plan=plan, year=year)
     click.echo(f"Projektmappen {project.root} är skapad ({project.plan.title} {project.year}).")
     click.echo(f"Nästa steg: fyll i {project.organisation_file.name} och kör: hpdocs workbooks {mapp}")
@@ -135,6 +152,7 @@ def workbooks(projekt: Path, outdir: Path | None) -> None:
     Exempel:
       hpdocs workbooks min-plan
     """
+    from hpdocs.planversions import archive_plan
     from hpdocs.project import load_project
     from hpdocs.workbook.house_style import house_style_for
     from hpdocs.workbook.write import write_all
@@ -146,6 +164,9 @@ def workbooks(projekt: Path, outdir: Path | None) -> None:
         click.echo(line, err=True)
     files = write_all(project.plan, project.organisation, target, project.year, house=house)
     click.echo(f"Skrev {len(files)} arbetsböcker till {target}")
+    click.echo(
+        f"Planversion {project.plan.version} sparad i {archive_plan(project).relative_to(project.root)}"
+    )
 
 
 def _problem_rows(problems: list[Problem]) -> list[str]:
@@ -200,6 +221,7 @@ def validate(
     from hpdocs.inbox import STATE_REFUSED
     from hpdocs.pipeline import safe_name, validate_paths
     from hpdocs.planfile import load_plan
+    from hpdocs.planversions import loader
     from hpdocs.project import CONFIG_NAME, load_project
     from hpdocs.workbook.problems_write import write_problem_report
 
@@ -223,7 +245,11 @@ def validate(
     if not paths:
         raise click.UsageError("Ange filer eller mappar att kontrollera.")
     inbox = validate_paths(
-        paths, plan, project.organisation if project else None, project.year if project else None
+        paths,
+        plan,
+        project.organisation if project else None,
+        project.year if project else None,
+        previous=loader(project) if project else None,
     )
     if report_dir is not None:
         report_dir.mkdir(parents=True, exist_ok=True)
@@ -409,6 +435,64 @@ def build(projekt: Path, period: str | None, pdf: bool) -> None:
     if result.index is not None:
         click.echo(f"Öppna {result.index} för en översikt med länkar till allt som skapades.")
     sys.exit(EXIT_PROBLEMS if _refused(result.consolidation.inbox) else EXIT_OK)
+
+
+@cli.command()
+@project_argument
+@click.option(
+    "--ut",
+    "outdir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Mapp för de nya arbetsböckerna (standard: utdata/arbetsbocker-fornyade).",
+)
+@handle_errors
+def refresh(projekt: Path, outdir: Path | None) -> None:
+    """Skriv nya arbetsböcker för planens nuvarande version, med allt inlämnat överfört.
+
+    Varje enhet, verksamhetsområde och bolaget får en ny arbetsbok där status, värden,
+    kommentarer och egna aktiviteter från den inlämnade arbetsboken redan står ifyllda.
+    Det som inte kan föras över (t.ex. en mätning som bytt typ) listas per arbetsbok.
+
+    \b
+    Exempel:
+      hpdocs refresh min-plan
+    """
+    from hpdocs.atomic import ProjectLock
+    from hpdocs.project import load_project
+    from hpdocs.refresh import refresh_lines, refresh_workbooks
+
+    project = load_project(projekt)
+    with ProjectLock(project.root, timeout=60):
+        results = refresh_workbooks(project, outdir)
+    for line in refresh_lines(results, project.root):
+        click.echo(line)
+
+
+@cli.command()
+@project_argument
+@click.option(
+    "--fran",
+    "old",
+    default=None,
+    help="Planen att jämföra från: en planfil eller en sparad version (t.ex. 2022.1). "
+    "Standard: versionen som inkorgens arbetsböcker är gjorda för.",
+)
+@click.option("--till", "new", default=None, help="Planfilen att jämföra till (standard: projektets plan).")
+@handle_errors
+def revision(projekt: Path, old: str | None, new: str | None) -> None:
+    """Visa vad en planrevision ändrar och vilka inlämnade värden varje ändring berör.
+
+    \b
+    Exempel:
+      hpdocs revision min-plan
+      hpdocs revision min-plan --fran 2022.1
+    """
+    from hpdocs.project import load_project
+    from hpdocs.revision_report import report_lines, revision_report
+
+    for line in report_lines(revision_report(load_project(projekt), old, new)):
+        click.echo(line)
 
 
 @cli.command()

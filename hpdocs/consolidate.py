@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from hpdocs.org import Node, Organisation
 from hpdocs.plan import LEVEL_KEYS, Area, Measure, MeasureKind, Plan
@@ -140,6 +141,8 @@ class Rollup:
     entries: tuple[Entry, ...]  # every entry in scope, all periods (for history and tracing)
     names: dict[str, str]  # node id -> name
     labels: dict[str, str] = field(default_factory=dict)  # node id -> name told apart (org.labels)
+    # measure id -> last year's value in this scope, where both years have one (hpdocs.previous)
+    previous: dict[str, Any] = field(default_factory=dict)
 
     def label(self, node_id: str) -> str:
         """The node's name, with its VO (or id) where another node has the same name."""

@@ -17,6 +17,7 @@ from hpdocs.plan import Plan
 from hpdocs.problems import Problem, Severity
 from hpdocs.workbook import contract as c
 from hpdocs.workbook.read import Entry, WorkbookRead, plan_index, read_workbook
+from hpdocs.workbook.revised import revision_note
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls", ".xlsb"}
 # Files a computer leaves by itself: not handed in by anyone, so not worth a word.
@@ -112,8 +113,15 @@ def _ignored(path: Path, rel: Path) -> Problem:
     return Problem("fil-ignorerad", f"Filen läses inte. {advice}", Severity.WARNING, rel.as_posix())
 
 
-def check_identity(read: WorkbookRead, plan: Plan, org: Organisation | None, year: int | None) -> None:
-    """Structural checks that need the plan and the organisation."""
+def check_identity(
+    read: WorkbookRead,
+    plan: Plan,
+    org: Organisation | None,
+    year: int | None,
+    previous: Callable[[str], Plan | None] | None = None,
+) -> None:
+    """Structural checks that need the plan, the organisation and (`previous`) the archived
+    plan versions, which add to the workbook's revision note what its sheets cannot show."""
     ident, report = read.identity, read.report
     if not ident:
         return
@@ -126,6 +134,8 @@ def check_identity(read: WorkbookRead, plan: Plan, org: Organisation | None, yea
             "fel-plan",
             f'Arbetsboken är gjord för planen "{ident.get("hpdocs.plan")}", men projektet använder "{plan.id}". Be samordnaren om rätt arbetsbok.',
         )
+    elif ident.get("hpdocs.planversion") != plan.version and revision_note(read, plan, previous):
+        pass  # the revision is explained in one note (hpdocs.workbook.revised)
     elif ident.get("hpdocs.planversion") != plan.version:
         add(
             "annan-planversion",
@@ -166,6 +176,7 @@ def collect(
     *,
     year: int | None = None,
     reader: Callable[[list[Path]], list[WorkbookRead]] | None = None,
+    previous: Callable[[str], Plan | None] | None = None,
 ) -> Inbox:
     """Read every workbook, check it and choose one submission per node."""
     paths = list(paths)
@@ -178,7 +189,7 @@ def collect(
         reads = [read_workbook(f, plan, index=index) for f in files]
     _name_by_folder(reads, [p for p in paths if p.is_dir()])
     for read in reads:
-        check_identity(read, plan, org, year)
+        check_identity(read, plan, org, year, previous)
     inbox = choose(reads, org.labels if org is not None else None)
     inbox.ignored = ignored
     return inbox

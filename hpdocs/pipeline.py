@@ -19,6 +19,8 @@ from hpdocs.inbox import Inbox, collect
 from hpdocs.org import Node, Organisation
 from hpdocs.outputs import Job, Keys, Manifest, ReportJob, RollupJob, write_jobs
 from hpdocs.plan import Plan
+from hpdocs.planversions import loader
+from hpdocs.previous import with_previous
 from hpdocs.project import Project
 from hpdocs.workbook import contract as c
 from hpdocs.workbook.parallel import read_many
@@ -80,8 +82,14 @@ class ConsolidateResult:
         return [*self.business_areas.values(), self.company]
 
 
-def validate_paths(paths: list[Path], plan: Plan, org: Organisation | None, year: int | None) -> Inbox:
-    return collect(paths, plan, org, year=year)
+def validate_paths(
+    paths: list[Path],
+    plan: Plan,
+    org: Organisation | None,
+    year: int | None,
+    previous: Callable[[str], Plan | None] | None = None,
+) -> Inbox:
+    return collect(paths, plan, org, year=year, previous=previous)
 
 
 def rollup_all(
@@ -139,9 +147,9 @@ def consolidate_project(
             reader = cached_reader(project.cache_dir, plan, progress=progress)
         else:
             reader = partial(read_many, plan=plan, progress=progress)
-        inbox = collect([project.inbox], plan, org, year=year, reader=reader)
+        inbox = collect([project.inbox], plan, org, year=year, reader=reader, previous=loader(project))
     chosen = resolve_period(plan, period, year) if period else default_period(plan, year, inbox.entries)
-    areas, company = rollup_all(plan, org, inbox, chosen, year)
+    areas, company = with_previous(project, *rollup_all(plan, org, inbox, chosen, year))
     result = ConsolidateResult(inbox, chosen, year, areas, company)
     write_outputs(project, result, progress=progress, incremental=use_cache)
     return result

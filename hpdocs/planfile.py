@@ -31,6 +31,7 @@ from hpdocs.plan import (
     Rhythm,
     Section,
 )
+from hpdocs.planyaml import compose_plan
 from hpdocs.problems import Problem
 
 BUILTIN_PLANS: dict[str, str] = {
@@ -282,18 +283,7 @@ def _check_unique(ctx: _Context, root: _Node, plan: Plan) -> None:
 def parse_plan(text: str, *, file: str = "plan.yaml") -> Plan:
     """Parse plan YAML; raise PlanError listing every problem found."""
     ctx = _Context(file)
-    try:
-        root_node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else ""
-        problem = Problem(
-            "plan-yaml-fel",
-            f"Filen är inte giltig YAML: {getattr(exc, 'problem', exc)}",
-            file=file,
-            cell=where,
-        )
-        raise PlanError(f"{file}: {problem.message} ({where})", [problem]) from exc
+    root_node = compose_plan(text, file)
     if root_node is None or not isinstance(root_node, yaml.MappingNode):
         problem = Problem("plan-tom", "Planfilen är tom eller har fel form.", file=file)
         raise PlanError(str(problem), [problem])

@@ -11,11 +11,12 @@ import io
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from hpdocs.errors import TemplateError
 from hpdocs.org import Node
+from hpdocs.planversions import archive_plan
 from hpdocs.web.app import context, submitted
 from hpdocs.web.documents import Document, find_document, list_documents, visible_to
 from hpdocs.web.storage import TooLarge
@@ -85,6 +86,10 @@ def blank(token: str) -> Response:
             Path(folder) / "arbetsbok.xlsx",
         )
         data = path.read_bytes()
+    try:
+        archive_plan(project)  # workbooks are out for this plan version (hpdocs.planversions)
+    except OSError as exc:  # a read-only project folder must not stop the download
+        current_app.logger.warning("Planversionen kunde inte sparas: %s", exc)
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
 
 

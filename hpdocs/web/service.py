@@ -15,6 +15,7 @@ from typing import IO
 
 from hpdocs.inbox import check_identity
 from hpdocs.org import Node
+from hpdocs.planversions import loader
 from hpdocs.problems import Problem
 from hpdocs.project import CONFIG_NAME, Project, load_project
 from hpdocs.web import security
@@ -142,7 +143,7 @@ class Portal:
         """The CLI's checks, plus: the workbook is this node's own."""
         project = self.project
         read = read_workbook(path, project.plan, name=name)
-        check_identity(read, project.plan, project.organisation, project.year)
+        check_identity(read, project.plan, project.organisation, project.year, loader(project))
         if read.report.ok and read.kind == c.KIND_ROLLUP:
             read.report.add(
                 Problem(

@@ -37,6 +37,7 @@ from hpdocs.values import (
     parse_yesno,
 )
 from hpdocs.workbook import contract as c
+from hpdocs.workbook import revised
 
 KIND_ACTIVITY = "aktivitet"
 KIND_MEASURE = "matning"
@@ -73,6 +74,8 @@ class WorkbookRead:
     entries: list[Entry] = field(default_factory=list)
     report: Report = field(default_factory=Report)
     areas_found: dict[str, str] = field(default_factory=dict)  # area id -> sheet name
+    # What a plan revision changed, as this read saw it (not cached: hpdocs refresh reads anew).
+    revision: revised.RevisionNotes | None = field(default=None, compare=False, repr=False)
 
     @property
     def node_id(self) -> str:
@@ -186,6 +189,7 @@ class _SheetReader:
         self.periods = [(p.id, p.label) for p in plan.periods]
         self.labels = dict(self.periods)
         self.row_context = ("", "", "")  # period id, item id, text of the row being read
+        self.notes = revised.RevisionNotes("", plan.version)  # what a plan revision changed
 
     def problem(
         self,
@@ -253,6 +257,16 @@ class _SheetReader:
             self.row_context = (period, item, info.text if info else "")
             if self.formulas:
                 self._formula_cells(r, cols)
+            if info is None and self.notes.revised:
+                filled = [
+                    f"{self.sheet}!{excel_cell(r, cols[k])}"
+                    for k in ("status", "varde", "namnare")
+                    if not is_blank(cell(k))
+                ]
+                if filled or not is_blank(cell("kommentar")):
+                    what = revised.what_row(clean_text(cell("typ")))
+                    self.notes.gone(item, what, clean_text(cell("text")), filled)
+                continue
             if info is None:
                 if any(not is_blank(cell(k)) for k in ("status", "varde", "namnare", "kommentar")):
                     self.problem(
@@ -271,6 +285,12 @@ class _SheetReader:
                     cols["id"],
                     Severity.WARNING,
                 )
+            if info.kind != KIND_STATUS:
+                noun = ("mätning", "mätningen") if info.kind == KIND_MEASURE else ("aktivitet", "aktiviteten")
+                what = f"{noun[0]} {info.nr}" if info.nr else noun[1]
+                what += f' på bladet "{self.sheet}"'
+                now = info.measure.text if info.measure is not None else info.text
+                self.notes.row(item, what.strip(), clean_text(cell("text")), now)
             self._item(info, item, period, r, cols, cell)
 
     def _columns(self) -> dict[str, int]:
@@ -358,6 +378,11 @@ class _SheetReader:
         raw, raw_den = cell("varde"), cell("namnare")
         col, col_den = cols["varde"], cols["namnare"]
         kind = measure.kind
+        made_as = revised.workbook_kind(clean_text(cell("text")))
+        if made_as is not None and made_as is not kind:  # the plan changed the measure's kind
+            has_value = not (is_blank(raw) and is_blank(raw_den))
+            self.notes.kind_changed(measure, f"{self.sheet}!{excel_cell(r, col)}", has_value)
+            return None, None
         if kind is MeasureKind.TEXT:
             if not is_blank(raw):
                 self.problem(
@@ -694,9 +719,14 @@ def _read_sheets(
         read_data_sheet(result, sheets)
         return
     titles = {a.id: a.sheet_title for a in plan.areas}
+    notes = revised.notes_for(result.identity, plan)
     for sheet_name, rows in sheets:
         area_id = _area_marker(rows)
         if not area_id:
+            continue
+        own_title = revised.sheet_area_title(rows)
+        if area_id not in titles and notes.revised:
+            notes.removed_areas.append(own_title or area_id)
             continue
         if area_id not in titles:
             result.report.add(
@@ -721,22 +751,27 @@ def _read_sheets(
             )
             continue
         result.areas_found[area_id] = sheet_name
-        if not sheet_name.startswith(titles[area_id][:25].rstrip()):
+        notes.area_sheet(own_title, titles[area_id])
+        original = c.safe_sheet_title(own_title or titles[area_id], set())  # as the writer named it
+        if not sheet_name.startswith(original[:25].rstrip()):
             result.report.add(
                 Problem(
                     "blad-omdopt",
-                    f'Bladet har bytt namn (var "{titles[area_id]}"). Det läses ändå; byt gärna tillbaka namnet.',
+                    f'Bladet har bytt namn till "{sheet_name}" (hette "{original}"). Det läses ändå; byt gärna tillbaka namnet.',
                     Severity.WARNING,
                     result.name,
                     sheet_name,
                 )
             )
         reader = _SheetReader(result, plan, index, sheet_name, rows, (formulas or {}).get(sheet_name, set()))
+        reader.notes = notes
         reader.read(area_id)
         if formulas and sheet_name in formulas:
             formulas[sheet_name] = set(reader.formulas)  # what is left is outside the input cells
     for area in plan.areas:
-        if area.id not in result.areas_found:
+        if area.id not in result.areas_found and notes.revised:
+            notes.new_areas.append(area.title)
+        elif area.id not in result.areas_found:
             result.report.add(
                 Problem(
                     "blad-saknas",
@@ -745,3 +780,7 @@ def _read_sheets(
                     result.name,
                 )
             )
+    result.revision = notes
+    note = notes.problem(plan, result.name)
+    if note is not None:
+        result.report.add(note)

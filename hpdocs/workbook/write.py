@@ -48,6 +48,7 @@ class WorkbookSpec:
     parent_name: str = ""
     created: str = ""  # stamp shown on the identity sheet; now when empty
     house: HouseStyle = DEFAULT  # the look, from the Excel template (never the content)
+    own_rows: int = OWN_ROWS_PER_AREA  # empty rows for own activities per area (hpdocs refresh needs more)
 
 
 def workbook_filename(plan: Plan, node: Node, org: Organisation | None = None) -> str:
@@ -316,7 +317,7 @@ def _area_sheet(
         row,
         "Egna aktiviteter – välj period, beskriv aktiviteten och ange status (infoga fler rader vid behov)",
     )
-    for _ in range(OWN_ROWS_PER_AREA):
+    for _ in range(max(spec.own_rows, 1)):
         _entry_row(
             ws,
             row,
