@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from examples_copy import copy_example
 from openpyxl import load_workbook
 from pptx import Presentation
 
 from hpdocs.cli import cli
 from hpdocs.planfile import load_plan
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "vardbolaget"
 
 
 def _hashes(folder: Path) -> dict[str, str]:
@@ -26,7 +24,7 @@ def _hashes(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, str]]:
     project = tmp_path_factory.mktemp("build") / "vardbolaget"
-    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("utdata", ".hpdocs-cache", "*.lock"))
+    copy_example(project)
     before = _hashes(project / "inkorg")
     result = CliRunner().invoke(cli, ["build", str(project)], catch_exceptions=False)
     assert result.exit_code == 1, result.output  # one workbook was rejected

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from examples_copy import copy_example
 from openpyxl import load_workbook
 
 from hpdocs.cli import cli
 from hpdocs.org import Node, write_organisation
 from hpdocs.project import load_project
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "vardbolaget"
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -25,8 +24,7 @@ def run(*args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     target = tmp_path / "vardbolaget"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("utdata", ".hpdocs-cache", "*.lock"))
-    return target
+    return copy_example(target)
 
 
 @pytest.mark.parametrize(

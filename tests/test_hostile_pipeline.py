@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import struct
 import zipfile
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from docx import Document
+from examples_copy import copy_example
 
 from hpdocs import safety
 from hpdocs.cli import cli
@@ -30,7 +30,6 @@ from hpdocs.workbook.fill import fill_workbook
 from hpdocs.workbook.read import Entry, read_workbook
 from hpdocs.workbook.write import WorkbookSpec, write_workbook
 
-EXAMPLE = Path(__file__).parents[1] / "examples" / "vardbolaget"
 MB = 1 << 20
 SECRET = "HEMLIGT-xxe-5f1c9a"  # the content of a local file an external entity points at
 MACRO = b"MAKROKOD-som-aldrig-kopieras"  # inside the .xlsm's vbaProject.bin
@@ -85,7 +84,7 @@ def ole_file(path: Path, *streams: str) -> Path:
 
 def copy_project(target: Path) -> Path:
     """examples/vardbolaget without its outputs."""
-    return Path(shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("utdata")))
+    return copy_example(target)
 
 
 def unit_workbook(project: Project, node: Node, values: dict, target: Path) -> Path:
