@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
-from hpdocs import __version__
+from hpdocs import __version__, cli_i18n
+from hpdocs.cli_errors import explain
 from hpdocs.errors import HpdocsError
 from hpdocs.problems import Problem, Severity
 
@@ -20,23 +21,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
+cli_i18n.install()  # before any command is declared: Click computes some texts then
+
 
 def _progress(message: str) -> None:
     click.echo(message, err=True)
 
 
 def handle_errors(func: F) -> F:
-    """Turn HpdocsError into a Swedish message and its exit code (traceback only with --debug)."""
+    """Turn any exception into a Swedish message and its exit code (traceback only with --debug).
+    Click's own exceptions (usage errors, Ctrl-C) pass to Click, which says them in Swedish."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except HpdocsError as exc:
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
+        except Exception as exc:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
-            click.echo(f"Fel: {exc}", err=True)
-            sys.exit(exc.exit_code)
+            message, code = explain(exc)
+            click.echo(f"Fel: {message}", err=True)
+            sys.exit(code)
 
     return wrapper  # type: ignore[return-value]
 
@@ -56,7 +63,7 @@ def period_option(func: F) -> F:
     )(func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=cli_i18n.SwedishGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hpdocs", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Visa hela felutskriften (för utvecklare).")
 def cli(debug: bool) -> None:
