@@ -28,6 +28,16 @@ def _progress(message: str) -> None:
     click.echo(message, err=True)
 
 
+def _echo_json(data: dict[str, Any]) -> None:
+    """A --json result (English keys, Swedish messages, schema_version; docs/data.md)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Skriv resultatet som JSON (för program, se docs/data.md)."
+)
+
+
 def handle_errors(func: F) -> F:
     """Turn any exception into a Swedish message and its exit code (traceback only with --debug).
     Click's own exceptions (usage errors, Ctrl-C) pass to Click, which says them in Swedish."""
@@ -178,7 +188,7 @@ def _problem_rows(problems: list[Problem]) -> list[str]:
     default=None,
     help="Plan att kontrollera mot när ingen projektmapp finns (t.ex. hp-2022).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON (för program).")
+@json_option
 @click.option(
     "--rapport",
     "report_dir",
@@ -240,25 +250,9 @@ def validate(
                 write_problem_report(read, report_dir / name, {p.id: p.label for p in plan.periods})
     problems = inbox.problems
     if as_json:
-        data = {
-            "filer": [
-                {
-                    "fil": r.name,
-                    "nod": r.node_id,
-                    "typ": r.kind,
-                    "godkand": r.report.ok,
-                    "anvandbar": r.report.usable,
-                    "tillstand": inbox.state(r),
-                    "problem": [p.to_dict() for p in r.report],
-                }
-                for r in inbox.reads
-            ],
-            "anmarkningar": [p.to_dict() for p in inbox.notes],
-            "ignorerade": [p.to_dict() for p in inbox.ignored],
-            "antal_fel": sum(1 for p in problems if p.severity == Severity.ERROR),
-            "antal_varningar": sum(1 for p in problems if p.severity == Severity.WARNING),
-        }
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        from hpdocs.json_output import validation_json
+
+        _echo_json(validation_json(inbox))
     else:
         for read in inbox.reads:
             verdict = inbox.state(read)
@@ -281,8 +275,9 @@ def validate(
 @cli.command("consolidate")
 @project_argument
 @period_option
+@json_option
 @handle_errors
-def consolidate_cmd(projekt: Path, period: str | None) -> None:
+def consolidate_cmd(projekt: Path, period: str | None, as_json: bool) -> None:
     """Sammanställ inkorgen: en sammanställning per verksamhetsområde och en för bolaget.
 
     Saknade enheter stoppar inte körningen; de listas och sammanställningen
@@ -299,7 +294,12 @@ def consolidate_cmd(projekt: Path, period: str | None) -> None:
     project = load_project(projekt)
     with ProjectLock(project.root, timeout=60):
         result = consolidate_project(project, period, progress=_progress)
-    _print_consolidation(result)
+    if as_json:
+        from hpdocs.json_output import consolidation_json
+
+        _echo_json(consolidation_json(result))
+    else:
+        _print_consolidation(result)
     sys.exit(EXIT_PROBLEMS if _refused(result.inbox) else EXIT_OK)
 
 
@@ -391,8 +391,9 @@ def documents(
 @project_argument
 @period_option
 @click.option("--pdf", is_flag=True, help="Gör även PDF av dokumenten med LibreOffice.")
+@json_option
 @handle_errors
-def build(projekt: Path, period: str | None, pdf: bool) -> None:
+def build(projekt: Path, period: str | None, pdf: bool, as_json: bool) -> None:
     """Kör hela kedjan: kontrollera inkorgen, sammanställ, skapa alla dokument och en innehållsförteckning.
 
     Resultatet hamnar i projektets utdata-mapp; öppna index.html där.
@@ -410,6 +411,15 @@ def build(projekt: Path, period: str | None, pdf: bool) -> None:
     project = load_project(projekt)
     with ProjectLock(project.root, timeout=60):
         result = build_project(project, period, pdf=pdf, progress=_progress)
+    if as_json:
+        from hpdocs.json_output import consolidation_json
+
+        documents = [{"path": str(o.path), "title": o.title, "group": o.group} for o in result.documents]
+        index = str(result.index) if result.index is not None else None
+        _echo_json(
+            consolidation_json(result.consolidation, command="build", documents=documents, index=index)
+        )
+        sys.exit(EXIT_PROBLEMS if _refused(result.consolidation.inbox) else EXIT_OK)
     _print_consolidation(result.consolidation)
     click.echo(f"Dokument ({len(result.documents)}):")
     _print_outputs(result.documents, project.root)

@@ -77,15 +77,15 @@ def test_validate_reports_every_problem_with_json_and_exit_codes(example: Path) 
     code, out, _ = run("validate", "--projekt", str(example), "--json")
     assert code == 1
     data = json.loads(out)
-    by_file = {f["fil"]: f for f in data["filer"]}
+    by_file = {f["file"]: f for f in data["files"]}
     sjostaden = by_file["Enhet Vårdcentralen Sjöstaden.xlsx"]
-    assert not sjostaden["godkand"]
-    assert {p["code"] for p in sjostaden["problem"]} == {
+    assert not sjostaden["ok"]
+    assert {p["code"] for p in sjostaden["problems"]} == {
         "andel-som-procent",
         "varde-i-kommentar",
         "blad-omdopt",
     }
-    assert [n["code"] for n in data["anmarkningar"]] == ["dubblett"]
+    assert [n["code"] for n in data["notes"]] == ["dubblett"]
     clean = example / "inkorg" / "Enhet Dagkirurgin.xlsx"
     code, out, _ = run("validate", str(clean), "--projekt", str(example))
     assert code == 0 and "godkänd" in out
@@ -96,7 +96,7 @@ def test_validate_reports_every_problem_with_json_and_exit_codes(example: Path) 
 def test_validate_of_a_project_folder_checks_its_inbox(example: Path) -> None:
     code, out, _ = run("validate", str(example), "--json")
     assert code == 1
-    names = {f["fil"] for f in json.loads(out)["filer"]}
+    names = {f["file"] for f in json.loads(out)["files"]}
     assert "Enhet Dagkirurgin.xlsx" in names
     assert not any(n.startswith("organisation") for n in names)
 
@@ -121,8 +121,8 @@ def test_unknown_node_and_wrong_plan_are_structural_errors(example: Path, tmp_pa
     code, out, _ = run("validate", "--projekt", str(example), "--json")
     assert code == 1
     data = json.loads(out)
-    dagkirurgin = next(f for f in data["filer"] if f["fil"] == "Enhet Dagkirurgin.xlsx")
-    assert [p["code"] for p in dagkirurgin["problem"]] == ["okand-nod"]
+    dagkirurgin = next(f for f in data["files"] if f["file"] == "Enhet Dagkirurgin.xlsx")
+    assert [p["code"] for p in dagkirurgin["problems"]] == ["okand-nod"]
 
 
 def test_business_area_rollups_feed_the_company_with_the_same_result(example: Path, tmp_path: Path) -> None:

@@ -187,11 +187,11 @@ def outputs(project: Path) -> list[Path]:
 def test_every_hostile_file_gets_its_code_and_the_good_ones_pass(run: Run) -> None:
     validate = run.results["validate --json"]
     assert validate.exit_code == 1
-    files = {f["fil"]: f for f in json.loads(validate.stdout)["filer"]}
-    assert {name: [p["code"] for p in files[name]["problem"]] for name in HOSTILE} == HOSTILE
-    assert not any(files[name]["godkand"] for name in HOSTILE)
-    assert [p["code"] for p in files[MACRO_BOOK]["problem"]] == ["fil-makron"]
-    assert files[MACRO_BOOK]["godkand"] and files[MACRO_BOOK]["nod"] == NEW_UNIT.id
+    files = {f["file"]: f for f in json.loads(validate.stdout)["files"]}
+    assert {name: [p["code"] for p in files[name]["problems"]] for name in HOSTILE} == HOSTILE
+    assert not any(files[name]["ok"] for name in HOSTILE)
+    assert [p["code"] for p in files[MACRO_BOOK]["problems"]] == ["fil-makron"]
+    assert files[MACRO_BOOK]["ok"] and files[MACRO_BOOK]["node"] == NEW_UNIT.id
     assert set(run.good) | set(HOSTILE) | {MACRO_BOOK} == set(files)  # nobody skipped
 
 
