@@ -180,13 +180,13 @@ def _problem_rows(problems: list[Problem]) -> list[str]:
     "project_dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Projektmapp (plan, organisation, år). Standard: aktuell mapp om den är ett projekt.",
+    help="Projektmapp (plan, organisation, år). Standard: projektet som filerna ligger i, annars aktuell mapp om den är ett projekt.",
 )
 @click.option(
     "--plan",
     "plan_source",
     default=None,
-    help="Plan att kontrollera mot när ingen projektmapp finns (t.ex. hp-2022).",
+    help="Plan att kontrollera mot när ingen projektmapp finns (t.ex. hp-2022 eller en planfil). Standard: planen arbetsboken är gjord för.",
 )
 @json_option
 @click.option(
@@ -207,41 +207,24 @@ def validate(
     """Kontrollera inlämnade arbetsböcker och visa alla problem på en gång.
 
     Varje problem anges med fil, blad och cell och vad som ska göras.
-    Slutkod 0 om allt är rätt, 1 om något problem hittades, 2 vid fel anrop.
+    En enskild arbetsbok utanför ett projekt kontrolleras mot planen och året
+    som står i arbetsboken (bladet Identitet). Slutkod 0 om allt är rätt,
+    1 om något problem hittades, 2 vid fel anrop.
 
     \b
     Exempel:
+      hpdocs validate "Enhet Akuten.xlsx"
       hpdocs validate min-plan/inkorg --projekt min-plan
       hpdocs validate "Enhet Akuten.xlsx" --plan hp-2022 --json
     """
     from hpdocs.inbox import STATE_REFUSED
     from hpdocs.pipeline import safe_name, validate_paths
-    from hpdocs.planfile import load_plan
-    from hpdocs.project import CONFIG_NAME, load_project
+    from hpdocs.validation_target import resolve
     from hpdocs.workbook.problems_write import write_problem_report
 
-    project = None
-    if project_dir is not None or plan_source is None:
-        try:
-            project = load_project(project_dir or Path.cwd())
-        except HpdocsError:
-            if project_dir is not None:
-                raise
-    if project is None and project_dir is None and plan_source is None:
-        # `hpdocs validate min-plan`: a project folder given as the folder to check.
-        root = next((p for p in filer if p.is_dir() and (p / CONFIG_NAME).is_file()), None)
-        project = load_project(root) if root else None
-    if project is None and plan_source is None:
-        raise click.UsageError("Ange --projekt MAPP eller --plan PLAN.")
-    plan = project.plan if project else load_plan(plan_source or "")
-    # The project folder itself means its inbox (not its organisation file and outputs).
-    paths = [project.inbox if project and p.resolve() == project.root.resolve() else p for p in filer]
-    paths = paths or ([project.inbox] if project else [])
-    if not paths:
-        raise click.UsageError("Ange filer eller mappar att kontrollera.")
-    inbox = validate_paths(
-        paths, plan, project.organisation if project else None, project.year if project else None
-    )
+    target = resolve(list(filer), project_dir=project_dir, plan_source=plan_source)
+    _progress(f"Kontrollerar mot {target.basis}.")
+    inbox = validate_paths(target.paths, target.plan, target.organisation, target.year)
     if report_dir is not None:
         report_dir.mkdir(parents=True, exist_ok=True)
         for read in inbox.reads:
