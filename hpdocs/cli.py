@@ -412,6 +412,48 @@ def build(projekt: Path, period: str | None, pdf: bool, as_json: bool) -> None:
 
 
 @cli.command()
+@project_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="csv öppnas direkt i svensk Excel; parquet för Power BI och analysverktyg (kräver pyarrow).",
+)
+@click.option(
+    "--ut",
+    "target",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Filen att skriva (standard: utdata/export-ÅR.csv eller .parquet).",
+)
+@period_option
+@handle_errors
+def export(projekt: Path, fmt: str, target: Path | None, period: str | None) -> None:
+    """Exportera alla sammanställda värden som en tabell: en rad per värde.
+
+    Varje rad har enhet, nivå, VO, område, aktivitet eller mått, period, status,
+    värde, täljare, nämnare, kommentar och var värdet kom ifrån (fil, blad, cell).
+    Utan --period exporteras alla perioder. Kolumnerna: docs/data.md.
+
+    \b
+    Exempel:
+      hpdocs export min-plan
+      hpdocs export min-plan --format parquet --ut vardata.parquet
+      hpdocs export min-plan --period 2022-Q3
+    """
+    from hpdocs.atomic import ProjectLock
+    from hpdocs.export import export_project
+    from hpdocs.project import load_project
+
+    project = load_project(projekt)
+    with ProjectLock(project.root, timeout=60):
+        path, rows = export_project(project, target, fmt=fmt, period=period)
+    click.echo(f"Skrev {rows} rader till {path}")
+
+
+@cli.command()
 @click.argument("mallar", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @click.option(
     "--projekt",
