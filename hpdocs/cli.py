@@ -14,6 +14,7 @@ import click
 
 from hpdocs import __version__, cli_i18n
 from hpdocs.cli_errors import explain
+from hpdocs.cli_progress import Reporter
 from hpdocs.errors import HpdocsError
 from hpdocs.problems import Problem, Severity
 
@@ -24,8 +25,8 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 cli_i18n.install()  # before any command is declared: Click computes some texts then
 
 
-def _progress(message: str) -> None:
-    click.echo(message, err=True)
+# Progress on stderr: a bar on a terminal, lines in logs and with --json (cli_progress).
+_progress = Reporter()
 
 
 def _echo_json(data: dict[str, Any]) -> None:
