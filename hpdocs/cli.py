@@ -231,7 +231,7 @@ def validate(
         for read in inbox.reads:
             if len(read.report):
                 name = safe_name(f"Problem – {Path(read.name).stem}.xlsx")
-                write_problem_report(read, report_dir / name, {p.id: p.label for p in plan.periods})
+                write_problem_report(read, report_dir / name, {p.id: p.label for p in target.plan.periods})
     problems = inbox.problems
     if as_json:
         from hpdocs.json_output import validation_json
