@@ -166,6 +166,10 @@ def workbooks(projekt: Path, outdir: Path | None) -> None:
     click.echo(f"Skrev {len(files)} arbetsböcker till {target}")
 
 
+def _checked(n: int) -> str:
+    return "1 arbetsbok kontrollerad" if n == 1 else f"{n} arbetsböcker kontrollerade"
+
+
 def _problem_rows(problems: list[Problem]) -> list[str]:
     rows = []
     for p in problems:
@@ -251,7 +255,7 @@ def validate(
         refused = sum(1 for r in inbox.reads if not r.report.usable)
         faulty = sum(1 for r in inbox.reads if r.report.usable and r.report.excluding)
         click.echo(
-            f"\n{len(inbox.reads)} arbetsböcker kontrollerade: {refused} avvisade, {faulty} godkända med fel, {len(problems)} problem."
+            f"\n{_checked(len(inbox.reads))}: {refused} avvisade, {faulty} godkända med fel, {len(problems)} problem."
         )
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
 
@@ -539,7 +543,9 @@ def serve(projekt: Path, host: str, port: int, set_password: bool) -> None:
     if set_password:
         password = click.prompt(
             "Nytt lösenord för samordnaren (minst 10 tecken)",
-            hide_input=True,
+            # Hidden on a terminal; from a pipe there is nothing to hide, and Python's getpass
+            # would print an English warning.
+            hide_input=sys.stdin.isatty(),
             confirmation_prompt="Upprepa lösenordet",
         )
         set_coordinator_password(projekt, password)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 import re
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -152,3 +155,50 @@ def test_a_file_system_error_names_the_file_in_swedish(
     result = CliRunner().invoke(cli, ["workbooks", str(tmp_path)], catch_exceptions=False, prog_name="hpdocs")
     assert result.stderr.strip() == f'Fel: "{target}" går inte att komma åt: behörighet saknas.'
     assert result.exit_code == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT kan inte skickas så på Windows")
+def test_ctrl_c_in_a_real_run_says_it_in_swedish(tmp_path: Path) -> None:
+    """SIGINT to a real hpdocs process, stopped while it works (here: waiting in load_project)."""
+    script = (
+        "import sys, time\n"
+        "import hpdocs.project\n"
+        "def slow(*a, **k):\n"
+        "    print('igång', flush=True)\n"
+        "    time.sleep(60)\n"
+        "hpdocs.project.load_project = slow\n"
+        "from hpdocs.cli import cli\n"
+        "cli(['workbooks', sys.argv[1]], prog_name='hpdocs')\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "igång"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 1
+    assert err.strip() == "Avbrutet!"
+
+
+def test_setting_the_password_from_a_pipe_prints_no_english(tmp_path: Path) -> None:
+    pytest.importorskip("argon2", reason="webbtilläggen (hpdocs[web]) är inte installerade")
+    project = tmp_path / "projekt"
+    assert CliRunner().invoke(cli, ["init", str(project), "--namn", "Testbolaget AB"]).exit_code == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "hpdocs", "serve", str(project), "--satt-losenord"],
+        input="ett långt lösenord\nett långt lösenord\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Lösenordet är sparat" in done.stdout
+    assert not ENGLISH.search(done.stdout + done.stderr) and "Warning" not in done.stderr

@@ -40,6 +40,7 @@ def test_a_single_workbook_outside_a_project_is_checked_against_its_own_plan_and
     code, out, err = run("validate", CLEAN)
     assert code == 0, err
     assert out.startswith(f"{CLEAN}: godkänd (0 fel, 0 varningar)")
+    assert out.rstrip().endswith("1 arbetsbok kontrollerad: 0 avvisade, 0 godkända med fel, 0 problem.")
     assert 'planen inbyggd:hp-2022 och året 2022 ur arbetsboken "Enhet Dagkirurgin.xlsx"' in err
     code, out, _ = run("validate", FAULTY, "--json")
     assert code == 1
