@@ -12,7 +12,9 @@ from typing import Any, TypeVar
 
 import click
 
-from hpdocs import __version__
+from hpdocs import __version__, cli_i18n
+from hpdocs.cli_errors import explain
+from hpdocs.cli_progress import Reporter
 from hpdocs.errors import HpdocsError
 from hpdocs.problems import Problem, Severity
 
@@ -20,23 +22,39 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
+cli_i18n.install()  # before any command is declared: Click computes some texts then
 
-def _progress(message: str) -> None:
-    click.echo(message, err=True)
+
+# Progress on stderr: a bar on a terminal, lines in logs and with --json (cli_progress).
+_progress = Reporter()
+
+
+def _echo_json(data: dict[str, Any]) -> None:
+    """A --json result (English keys, Swedish messages, schema_version; docs/data.md)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Skriv resultatet som JSON (för program, se docs/data.md)."
+)
 
 
 def handle_errors(func: F) -> F:
-    """Turn HpdocsError into a Swedish message and its exit code (traceback only with --debug)."""
+    """Turn any exception into a Swedish message and its exit code (traceback only with --debug).
+    Click's own exceptions (usage errors, Ctrl-C) pass to Click, which says them in Swedish."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except HpdocsError as exc:
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
+        except Exception as exc:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
-            click.echo(f"Fel: {exc}", err=True)
-            sys.exit(exc.exit_code)
+            message, code = explain(exc)
+            click.echo(f"Fel: {message}", err=True)
+            sys.exit(code)
 
     return wrapper  # type: ignore[return-value]
 
@@ -56,7 +74,7 @@ def period_option(func: F) -> F:
     )(func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=cli_i18n.SwedishGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hpdocs", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Visa hela felutskriften (för utvecklare).")
 def cli(debug: bool) -> None:
@@ -169,6 +187,10 @@ def workbooks(projekt: Path, outdir: Path | None) -> None:
     )
 
 
+def _checked(n: int) -> str:
+    return "1 arbetsbok kontrollerad" if n == 1 else f"{n} arbetsböcker kontrollerade"
+
+
 def _problem_rows(problems: list[Problem]) -> list[str]:
     rows = []
     for p in problems:
@@ -184,15 +206,15 @@ def _problem_rows(problems: list[Problem]) -> list[str]:
     "project_dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Projektmapp (plan, organisation, år). Standard: aktuell mapp om den är ett projekt.",
+    help="Projektmapp (plan, organisation, år). Standard: projektet som filerna ligger i, annars aktuell mapp om den är ett projekt.",
 )
 @click.option(
     "--plan",
     "plan_source",
     default=None,
-    help="Plan att kontrollera mot när ingen projektmapp finns (t.ex. hp-2022).",
+    help="Plan att kontrollera mot när ingen projektmapp finns (t.ex. hp-2022 eller en planfil). Standard: planen arbetsboken är gjord för.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON (för program).")
+@json_option
 @click.option(
     "--rapport",
     "report_dir",
@@ -211,73 +233,42 @@ def validate(
     """Kontrollera inlämnade arbetsböcker och visa alla problem på en gång.
 
     Varje problem anges med fil, blad och cell och vad som ska göras.
-    Slutkod 0 om allt är rätt, 1 om något problem hittades, 2 vid fel anrop.
+    En enskild arbetsbok utanför ett projekt kontrolleras mot planen och året
+    som står i arbetsboken (bladet Identitet). Slutkod 0 om allt är rätt,
+    1 om något problem hittades, 2 vid fel anrop.
 
     \b
     Exempel:
+      hpdocs validate "Enhet Akuten.xlsx"
       hpdocs validate min-plan/inkorg --projekt min-plan
       hpdocs validate "Enhet Akuten.xlsx" --plan hp-2022 --json
     """
     from hpdocs.inbox import STATE_REFUSED
     from hpdocs.pipeline import safe_name, validate_paths
-    from hpdocs.planfile import load_plan
     from hpdocs.planversions import loader
-    from hpdocs.project import CONFIG_NAME, load_project
+    from hpdocs.validation_target import resolve
     from hpdocs.workbook.problems_write import write_problem_report
 
-    project = None
-    if project_dir is not None or plan_source is None:
-        try:
-            project = load_project(project_dir or Path.cwd())
-        except HpdocsError:
-            if project_dir is not None:
-                raise
-    if project is None and project_dir is None and plan_source is None:
-        # `hpdocs validate min-plan`: a project folder given as the folder to check.
-        root = next((p for p in filer if p.is_dir() and (p / CONFIG_NAME).is_file()), None)
-        project = load_project(root) if root else None
-    if project is None and plan_source is None:
-        raise click.UsageError("Ange --projekt MAPP eller --plan PLAN.")
-    plan = project.plan if project else load_plan(plan_source or "")
-    # The project folder itself means its inbox (not its organisation file and outputs).
-    paths = [project.inbox if project and p.resolve() == project.root.resolve() else p for p in filer]
-    paths = paths or ([project.inbox] if project else [])
-    if not paths:
-        raise click.UsageError("Ange filer eller mappar att kontrollera.")
+    target = resolve(list(filer), project_dir=project_dir, plan_source=plan_source)
+    _progress(f"Kontrollerar mot {target.basis}.")
     inbox = validate_paths(
-        paths,
-        plan,
-        project.organisation if project else None,
-        project.year if project else None,
-        previous=loader(project) if project else None,
+        target.paths,
+        target.plan,
+        target.organisation,
+        target.year,
+        previous=loader(target.project) if target.project else None,
     )
     if report_dir is not None:
         report_dir.mkdir(parents=True, exist_ok=True)
         for read in inbox.reads:
             if len(read.report):
                 name = safe_name(f"Problem – {Path(read.name).stem}.xlsx")
-                write_problem_report(read, report_dir / name, {p.id: p.label for p in plan.periods})
+                write_problem_report(read, report_dir / name, {p.id: p.label for p in target.plan.periods})
     problems = inbox.problems
     if as_json:
-        data = {
-            "filer": [
-                {
-                    "fil": r.name,
-                    "nod": r.node_id,
-                    "typ": r.kind,
-                    "godkand": r.report.ok,
-                    "anvandbar": r.report.usable,
-                    "tillstand": inbox.state(r),
-                    "problem": [p.to_dict() for p in r.report],
-                }
-                for r in inbox.reads
-            ],
-            "anmarkningar": [p.to_dict() for p in inbox.notes],
-            "ignorerade": [p.to_dict() for p in inbox.ignored],
-            "antal_fel": sum(1 for p in problems if p.severity == Severity.ERROR),
-            "antal_varningar": sum(1 for p in problems if p.severity == Severity.WARNING),
-        }
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        from hpdocs.json_output import validation_json
+
+        _echo_json(validation_json(inbox))
     else:
         for read in inbox.reads:
             verdict = inbox.state(read)
@@ -292,7 +283,7 @@ def validate(
         refused = sum(1 for r in inbox.reads if not r.report.usable)
         faulty = sum(1 for r in inbox.reads if r.report.usable and r.report.excluding)
         click.echo(
-            f"\n{len(inbox.reads)} arbetsböcker kontrollerade: {refused} avvisade, {faulty} godkända med fel, {len(problems)} problem."
+            f"\n{_checked(len(inbox.reads))}: {refused} avvisade, {faulty} godkända med fel, {len(problems)} problem."
         )
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
 
@@ -300,8 +291,9 @@ def validate(
 @cli.command("consolidate")
 @project_argument
 @period_option
+@json_option
 @handle_errors
-def consolidate_cmd(projekt: Path, period: str | None) -> None:
+def consolidate_cmd(projekt: Path, period: str | None, as_json: bool) -> None:
     """Sammanställ inkorgen: en sammanställning per verksamhetsområde och en för bolaget.
 
     Saknade enheter stoppar inte körningen; de listas och sammanställningen
@@ -318,7 +310,12 @@ def consolidate_cmd(projekt: Path, period: str | None) -> None:
     project = load_project(projekt)
     with ProjectLock(project.root, timeout=60):
         result = consolidate_project(project, period, progress=_progress)
-    _print_consolidation(result)
+    if as_json:
+        from hpdocs.json_output import consolidation_json
+
+        _echo_json(consolidation_json(result))
+    else:
+        _print_consolidation(result)
     sys.exit(EXIT_PROBLEMS if _refused(result.inbox) else EXIT_OK)
 
 
@@ -410,8 +407,9 @@ def documents(
 @project_argument
 @period_option
 @click.option("--pdf", is_flag=True, help="Gör även PDF av dokumenten med LibreOffice.")
+@json_option
 @handle_errors
-def build(projekt: Path, period: str | None, pdf: bool) -> None:
+def build(projekt: Path, period: str | None, pdf: bool, as_json: bool) -> None:
     """Kör hela kedjan: kontrollera inkorgen, sammanställ, skapa alla dokument och en innehållsförteckning.
 
     Resultatet hamnar i projektets utdata-mapp; öppna index.html där.
@@ -429,6 +427,15 @@ def build(projekt: Path, period: str | None, pdf: bool) -> None:
     project = load_project(projekt)
     with ProjectLock(project.root, timeout=60):
         result = build_project(project, period, pdf=pdf, progress=_progress)
+    if as_json:
+        from hpdocs.json_output import consolidation_json
+
+        documents = [{"path": str(o.path), "title": o.title, "group": o.group} for o in result.documents]
+        index = str(result.index) if result.index is not None else None
+        _echo_json(
+            consolidation_json(result.consolidation, command="build", documents=documents, index=index)
+        )
+        sys.exit(EXIT_PROBLEMS if _refused(result.consolidation.inbox) else EXIT_OK)
     _print_consolidation(result.consolidation)
     click.echo(f"Dokument ({len(result.documents)}):")
     _print_outputs(result.documents, project.root)
@@ -493,6 +500,48 @@ def revision(projekt: Path, old: str | None, new: str | None) -> None:
 
     for line in report_lines(revision_report(load_project(projekt), old, new)):
         click.echo(line)
+
+
+@cli.command()
+@project_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="csv öppnas direkt i svensk Excel; parquet för Power BI och analysverktyg (kräver pyarrow).",
+)
+@click.option(
+    "--ut",
+    "target",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Filen att skriva (standard: utdata/export-ÅR.csv eller .parquet).",
+)
+@period_option
+@handle_errors
+def export(projekt: Path, fmt: str, target: Path | None, period: str | None) -> None:
+    """Exportera alla sammanställda värden som en tabell: en rad per värde.
+
+    Varje rad har enhet, nivå, VO, område, aktivitet eller mått, period, status,
+    värde, täljare, nämnare, kommentar och var värdet kom ifrån (fil, blad, cell).
+    Utan --period exporteras alla perioder. Kolumnerna: docs/data.md.
+
+    \b
+    Exempel:
+      hpdocs export min-plan
+      hpdocs export min-plan --format parquet --ut vardata.parquet
+      hpdocs export min-plan --period 2022-Q3
+    """
+    from hpdocs.atomic import ProjectLock
+    from hpdocs.export import export_project
+    from hpdocs.project import load_project
+
+    project = load_project(projekt)
+    with ProjectLock(project.root, timeout=60):
+        path, rows = export_project(project, target, fmt=fmt, period=period)
+    click.echo(f"Skrev {rows} rader till {path}")
 
 
 @cli.command()
@@ -580,7 +629,9 @@ def serve(projekt: Path, host: str, port: int, set_password: bool) -> None:
     if set_password:
         password = click.prompt(
             "Nytt lösenord för samordnaren (minst 10 tecken)",
-            hide_input=True,
+            # Hidden on a terminal; from a pipe there is nothing to hide, and Python's getpass
+            # would print an English warning.
+            hide_input=sys.stdin.isatty(),
             confirmation_prompt="Upprepa lösenordet",
         )
         set_coordinator_password(projekt, password)

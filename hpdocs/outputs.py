@@ -27,7 +27,7 @@ import hashlib
 import json
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -41,6 +41,7 @@ from hpdocs.consolidate import Rollup
 from hpdocs.errors import HpdocsError
 from hpdocs.inbox import Inbox
 from hpdocs.org import Organisation
+from hpdocs.progress import Count, wants_counts
 from hpdocs.workbook import contract as c
 from hpdocs.workbook.parallel import default_workers
 from hpdocs.workbook.problems_write import write_problem_report
@@ -48,6 +49,7 @@ from hpdocs.workbook.read import WorkbookRead
 from hpdocs.workbook.rollup_write import write_rollup
 
 Progress = Callable[[str], None]
+WRITE_LABEL = "Skriver filer"
 
 MANIFEST = "utdata.json"
 MANIFEST_FORMAT = 1
@@ -201,6 +203,7 @@ def write_jobs(
     largest = max(todo, key=_size, default=None)
     rest = [job for job in todo if job is not largest]
     futures: list[Future[list[Path]]] = []
+    tick = _counter(len(todo), progress)
     # As many workers as cores even with the largest job here: the workers' share is larger.
     pool = _pool(count) if count > 1 and len(rest) >= MIN_PARALLEL else None
     try:
@@ -209,11 +212,14 @@ def write_jobs(
             batches = _batches(sent, count * BATCHES_PER_WORKER)
             futures = [pool.submit(_write_batch, batch) for batch in batches]
         else:
-            _write_batch(rest)
+            for job in rest:
+                _write(job)
+                tick(1)
         if largest is not None:
             _write(largest)
-        for future in futures:
-            future.result()
+            tick(1)
+        for future in as_completed(futures):
+            tick(len(future.result()))
     except BrokenProcessPool as exc:
         raise HpdocsError(
             "En skrivprocess avbröts oväntat (slut på minne?). Kör igen; inga halvskrivna filer finns kvar."
@@ -226,6 +232,22 @@ def write_jobs(
             manifest.record(job.path, job.key)
         manifest.save()
     return [job.path for job in todo]
+
+
+def _counter(total: int, progress: Progress | None) -> Callable[[int], None]:
+    """Counts written files to a progress bar (nothing for line-based progress)."""
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(Count(WRITE_LABEL, done, total))
+
+    if progress is None or not wants_counts(progress) or not total:
+        return lambda n: None
+    progress(Count(WRITE_LABEL, 0, total))
+    return tick
 
 
 def _size(job: Job) -> int:

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from examples_copy import copy_example
 from openpyxl import load_workbook
 from pptx import Presentation
 
 from hpdocs.cli import cli
 from hpdocs.planfile import load_plan
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "vardbolaget"
 
 
 def _hashes(folder: Path) -> dict[str, str]:
@@ -26,7 +24,7 @@ def _hashes(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, str]]:
     project = tmp_path_factory.mktemp("build") / "vardbolaget"
-    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("utdata", ".hpdocs-cache", "*.lock"))
+    copy_example(project)
     before = _hashes(project / "inkorg")
     result = CliRunner().invoke(cli, ["build", str(project)], catch_exceptions=False)
     assert result.exit_code == 1, result.output  # one workbook was rejected
@@ -103,3 +101,14 @@ def test_rollup_data_traces_every_value_to_file_sheet_and_cell(built) -> None:
     ]
     assert "Enhet Äldreboendet Lindgården (första version).xlsx" not in files  # older duplicate
     assert all(r[header.index("blad")] and r[header.index("cell")] for r in data)
+
+
+def test_build_json_lists_documents_and_index_for_programs(built) -> None:
+    project, _, _ = built
+    result = CliRunner().invoke(cli, ["build", str(project), "--json"], catch_exceptions=False)
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert (data["schema_version"], data["command"], data["period_id"]) == (1, "build", "2022-Q3")
+    assert data["documents"] and all(Path(d["path"]).is_file() and d["title"] for d in data["documents"])
+    assert data["index"] == str(project / "utdata" / "index.html")
+    assert not any(o["written"] for o in data["outputs"])  # nothing changed since the first build

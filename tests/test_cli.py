@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from examples_copy import copy_example
 from openpyxl import load_workbook
 
 from hpdocs.cli import cli
 from hpdocs.org import Node, write_organisation
 from hpdocs.project import load_project
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "vardbolaget"
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -25,8 +24,7 @@ def run(*args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     target = tmp_path / "vardbolaget"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("utdata", ".hpdocs-cache", "*.lock"))
-    return target
+    return copy_example(target)
 
 
 @pytest.mark.parametrize(
@@ -79,26 +77,26 @@ def test_validate_reports_every_problem_with_json_and_exit_codes(example: Path) 
     code, out, _ = run("validate", "--projekt", str(example), "--json")
     assert code == 1
     data = json.loads(out)
-    by_file = {f["fil"]: f for f in data["filer"]}
+    by_file = {f["file"]: f for f in data["files"]}
     sjostaden = by_file["Enhet Vårdcentralen Sjöstaden.xlsx"]
-    assert not sjostaden["godkand"]
-    assert {p["code"] for p in sjostaden["problem"]} == {
+    assert not sjostaden["ok"]
+    assert {p["code"] for p in sjostaden["problems"]} == {
         "andel-som-procent",
         "varde-i-kommentar",
         "blad-omdopt",
     }
-    assert [n["code"] for n in data["anmarkningar"]] == ["dubblett"]
+    assert [n["code"] for n in data["notes"]] == ["dubblett"]
     clean = example / "inkorg" / "Enhet Dagkirurgin.xlsx"
     code, out, _ = run("validate", str(clean), "--projekt", str(example))
     assert code == 0 and "godkänd" in out
-    code, _, err = run("validate", str(clean))
-    assert code == 2 and "--projekt" in err
+    code, _, err = run("validate", str(clean))  # the project is found from the file's folder
+    assert code == 0 and f"projektet {example.resolve()}" in err
 
 
 def test_validate_of_a_project_folder_checks_its_inbox(example: Path) -> None:
     code, out, _ = run("validate", str(example), "--json")
     assert code == 1
-    names = {f["fil"] for f in json.loads(out)["filer"]}
+    names = {f["file"] for f in json.loads(out)["files"]}
     assert "Enhet Dagkirurgin.xlsx" in names
     assert not any(n.startswith("organisation") for n in names)
 
@@ -123,8 +121,8 @@ def test_unknown_node_and_wrong_plan_are_structural_errors(example: Path, tmp_pa
     code, out, _ = run("validate", "--projekt", str(example), "--json")
     assert code == 1
     data = json.loads(out)
-    dagkirurgin = next(f for f in data["filer"] if f["fil"] == "Enhet Dagkirurgin.xlsx")
-    assert [p["code"] for p in dagkirurgin["problem"]] == ["okand-nod"]
+    dagkirurgin = next(f for f in data["files"] if f["file"] == "Enhet Dagkirurgin.xlsx")
+    assert [p["code"] for p in dagkirurgin["problems"]] == ["okand-nod"]
 
 
 def test_business_area_rollups_feed_the_company_with_the_same_result(example: Path, tmp_path: Path) -> None:

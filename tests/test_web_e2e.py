@@ -22,6 +22,7 @@ sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright är inte installerat (pip install playwright)"
 )
 
+from examples_copy import copy_example  # noqa: E402
 from test_web import running_server  # noqa: E402
 
 from hpdocs.web import create_app, set_coordinator_password  # noqa: E402
@@ -31,7 +32,6 @@ from hpdocs.workbook.fill import fill_workbook  # noqa: E402
 from hpdocs.workbook.read import read_workbook  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO / "examples" / "vardbolaget"
 MISTAKES = "Enhet Vårdcentralen Sjöstaden.xlsx"  # "60 %" typed into a share
 CHROMIUM = os.environ.get("HPDOCS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -58,7 +58,7 @@ def shots(tmp_path: Path) -> Path:
 def example(tmp_path: Path) -> Path:
     """The example project, with every workbook but Sjöstaden's handed in over the web page."""
     root = tmp_path / "vardbolaget"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("utdata", "inlamningar", ".hpdocs*"))
+    copy_example(root)
     arrived = tmp_path / "e-post"
     (root / "inkorg").rename(arrived)
     (root / "inkorg").mkdir()

@@ -32,6 +32,7 @@ from typing import Any
 
 from hpdocs.plan import Plan
 from hpdocs.problems import Problem, Report, Severity
+from hpdocs.progress import Count, wants_counts
 from hpdocs.workbook import contract as c
 from hpdocs.workbook import read as _read
 from hpdocs.workbook.read import Entry, WorkbookRead
@@ -41,6 +42,7 @@ Packed = list[Any]  # JSON-compatible: see pack()
 
 MIN_PARALLEL = 8  # fewer files than this are read here: starting workers costs more
 PROGRESS_EVERY = 2.0  # seconds between progress messages
+READ_LABEL = "Läser arbetsböcker"
 PACK_VERSION = 2  # 2: problems carry their row's period, item, text and the written value
 
 _ENTRY_FIELDS = 14  # Entry's fields, in order
@@ -312,6 +314,9 @@ class _Ticker:
         self.start = self.last = time.monotonic()
 
     def count(self, items: Iterator[Any] | Any) -> Iterator[Any]:
+        if self.progress is not None and wants_counts(self.progress):
+            yield from self._count_each(items, self.progress)
+            return
         for done, item in enumerate(items, start=1):
             now = time.monotonic()
             if self.progress and now - self.last >= PROGRESS_EVERY and done < self.total:
@@ -320,3 +325,10 @@ class _Ticker:
             yield item
         if self.progress and self.last != self.start:
             self.progress(f"Läst {self.total} arbetsböcker på {time.monotonic() - self.start:.0f} s.")
+
+    def _count_each(self, items: Iterator[Any] | Any, progress: Progress) -> Iterator[Any]:
+        """Every item to a progress bar (which draws and times it itself)."""
+        progress(Count(READ_LABEL, 0, self.total))
+        for done, item in enumerate(items, start=1):
+            yield item
+            progress(Count(READ_LABEL, done, self.total))
