@@ -6,6 +6,7 @@ import csv
 import hashlib
 import http.client
 import io
+import json
 import re
 import sqlite3
 import threading
@@ -340,6 +341,11 @@ def documents(project_dir: Path) -> dict[str, str]:
     for rel in files.values():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(rel.encode())
+    # What a build records for each output (hpdocs.index_page): who may see it follows from this.
+    groups = {"VO1": "Sammanställningar", "VO2": "Sammanställningar", "B1": "Dokument"}
+    records = [{"fil": files[k], "grupp": g, "titel": files[k], "nod": k, "typ": ""} for k, g in groups.items()]
+    records.append({"fil": files["problem"], "grupp": "Problemrapporter", "titel": "p", "nod": "E1", "typ": ""})
+    (out / "index.json").write_text(json.dumps({"utdata": records}), encoding="utf-8")
     return files
 
 

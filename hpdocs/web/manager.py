@@ -18,7 +18,7 @@ from hpdocs.errors import TemplateError
 from hpdocs.org import Node
 from hpdocs.planversions import archive_plan
 from hpdocs.web.app import context, submitted
-from hpdocs.web.documents import Document, find_document, list_documents, visible_to
+from hpdocs.web.documents import Document, find_document, list_documents, reach, visible_to
 from hpdocs.web.storage import TooLarge
 from hpdocs.workbook.house_style import DEFAULT, house_style_for
 from hpdocs.workbook.write import WorkbookSpec, workbook_filename, write_workbook
@@ -40,7 +40,8 @@ def _documents(node: Node) -> list[Document]:
     project = portal.project
     build = portal.db.last_build(finished=True)
     docs = list_documents(project, build.outputs if build else None)
-    return [d for d in docs if visible_to(d, node, project.organisation)]
+    allowed = reach(node, project.organisation)
+    return [d for d in docs if visible_to(d, allowed)]
 
 
 def send_submission_file(path: Path, name: str) -> Response:
