@@ -6,6 +6,7 @@ import csv
 import hashlib
 import http.client
 import io
+import os
 import json
 import re
 import sqlite3
@@ -80,9 +81,11 @@ def project_dir(tmp_path: Path, org: Organisation) -> Path:
 
 
 @pytest.fixture
-def app(project_dir: Path) -> Flask:
+def app(project_dir: Path) -> Iterator[Flask]:
     set_coordinator_password(project_dir, PASSWORD)
-    return create_app(project_dir, settings=load_settings(project_dir, extra={"TESTING": True}))
+    made = create_app(project_dir, settings=load_settings(project_dir, extra={"TESTING": True}))
+    yield made
+    made.extensions["hpdocs"].close()  # the server lock: one server per project
 
 
 @pytest.fixture
@@ -286,7 +289,10 @@ def test_hostile_uploads_are_refused_in_swedish_and_kept_out_of_the_inbox(
     assert len(subs) == 3 and not any(s.ok for s in subs)  # kept for the record, never used
 
 
-def test_upload_larger_than_the_limit_gets_a_swedish_413(project_dir: Path, tokens: dict[str, str]) -> None:
+def test_upload_larger_than_the_limit_gets_a_swedish_413(
+    project_dir: Path, app: Flask, tokens: dict[str, str]
+) -> None:
+    app.extensions["hpdocs"].close()  # one server per project: this one replaces it
     small = create_app(
         project_dir, settings=load_settings(project_dir, max_upload_bytes=1 << 20, extra={"TESTING": True})
     )
@@ -600,6 +606,9 @@ def test_start_up_repairs_what_a_crash_left(
     (folder / ".upload-abc.xlsx").write_bytes(b"half")  # crash while receiving
     (folder / "20220101T000000_000000-deadbeef.xlsx").write_bytes(b"whole")  # crash before the record
     (project_dir / "inkorg" / "Akuten (E1, webb).xlsx").unlink()  # crash before the inbox copy
+    for left in folder.iterdir():  # the crash was a while ago (start-up spares recent files)
+        os.utime(left, (left.stat().st_atime, left.stat().st_mtime - 3600))
+    app.extensions["hpdocs"].close()  # the crashed server is gone
     create_app(project_dir, settings=load_settings(project_dir, extra={"TESTING": True}))
     assert sorted(p.name for p in folder.iterdir()) == [
         app.extensions["hpdocs"].portal.db.submissions("E1")[0].stored_path.split("/")[1]

@@ -110,3 +110,4 @@ def serve(
         pass
     finally:
         server.close()
+        app.extensions["hpdocs"].close()

@@ -38,6 +38,10 @@ class WebContext:
     builder: Builder
     throttle: security.LoginThrottle
 
+    def close(self) -> None:
+        """Release the project's server lock (hpdocs.web.serverlock)."""
+        self.portal.close()
+
 
 def context() -> WebContext:
     ctx: WebContext = current_app.extensions["hpdocs"]

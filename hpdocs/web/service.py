@@ -20,6 +20,7 @@ from hpdocs.problems import Problem
 from hpdocs.project import CONFIG_NAME, Project, load_project
 from hpdocs.web import security
 from hpdocs.web.db import Database, Submission
+from hpdocs.web.serverlock import ServerLock
 from hpdocs.web.settings import WebSettings
 from hpdocs.web.storage import Storage, clean_original_name
 from hpdocs.workbook import contract as c
@@ -102,6 +103,7 @@ class Portal:
         self.settings = settings
         self.db = Database(settings.database)
         self.storage = Storage(settings.uploads, self.db)
+        self.lock = ServerLock(settings.uploads)
 
     @property
     def project(self) -> Project:
@@ -111,8 +113,18 @@ class Portal:
         return {n.id: n.name for n in self.project.organisation.nodes.values()}
 
     def start(self) -> list[str]:
-        """At start-up: repair whatever a crash left (see hpdocs.web.storage)."""
-        return self.storage.reconcile(self.project.inbox, self.node_names())
+        """At start-up: take the project's server lock (one server per project, see
+        hpdocs.web.serverlock), then repair whatever a crash left (see hpdocs.web.storage)."""
+        self.lock.acquire()
+        try:
+            return self.storage.reconcile(self.project.inbox, self.node_names())
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def close(self) -> None:
+        """Let another server start on this project (also happens when the process ends)."""
+        self.lock.release()
 
     # Personal links ------------------------------------------------------------------------
     def node_for_token(self, token: str) -> Node | None:

@@ -12,7 +12,9 @@ of an upload is what makes a crash harmless:
 A crash before 3 leaves a hidden temporary file, removed at start-up; between 3 and 4 a whole
 file that no record names, moved to `<uploads>/.foraldralosa/` at start-up (never deleted); after
 4 the start-up `reconcile` redoes step 5. So there is never a half file nor a record without
-its file.
+its file. Start-up touches only files older than `GRACE` seconds: one server per project is
+enforced (hpdocs.web.serverlock), and the grace period keeps even a server that somehow runs
+beside it (another machine on a shared folder) from losing the other's uploads in flight.
 
 The inbox: consolidation (`hpdocs consolidate`/`build`, from the CLI or the web page) reads
 every workbook in the project's inbox folder. For each node the web page keeps exactly one file
@@ -31,6 +33,7 @@ import re
 import secrets
 import shutil
 import threading
+import time
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
@@ -46,6 +49,7 @@ UPLOAD_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls"}
 TEMP_PREFIX = ".upload-"
 ORPHANS = ".foraldralosa"
 CHUNK = 1 << 20
+GRACE = 15 * 60  # seconds: start-up leaves younger temporary and unrecorded files alone
 
 
 class TooLarge(Exception):
@@ -94,6 +98,13 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")  # gone meanwhile: nothing to do
 
 
 class Storage:
@@ -234,12 +245,14 @@ class Storage:
                 (inbox / have[1]).unlink()
         self.db.set_inbox_file(node_id, want.id, name)
 
-    def reconcile(self, inbox: Path, node_names: Mapping[str, str]) -> list[str]:
+    def reconcile(self, inbox: Path, node_names: Mapping[str, str], *, grace: float = GRACE) -> list[str]:
         """After a crash: drop temporary files, set aside unrecorded files, redo the inbox.
 
-        Returns what was done, in words, for the log.
+        Only files last changed more than `grace` seconds ago are touched. Returns what was
+        done, in words, for the log.
         """
         done: list[str] = []
+        cutoff = time.time() - grace
         known = self.db.stored_paths()
         if self.uploads.is_dir():
             for folder in sorted(
@@ -247,10 +260,12 @@ class Storage:
             ):
                 for file in sorted(p for p in folder.iterdir() if p.is_file()):
                     rel = file.relative_to(self.uploads).as_posix()
+                    if rel in known or _mtime(file) > cutoff:
+                        continue
                     if file.name.startswith(TEMP_PREFIX):
                         file.unlink()
                         done.append(f"tog bort ofullständig uppladdning {rel}")
-                    elif rel not in known:
+                    else:
                         parked = self.uploads / ORPHANS / f"{folder.name}-{file.name}"
                         parked.parent.mkdir(exist_ok=True)
                         file.rename(parked)
