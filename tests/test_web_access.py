@@ -106,7 +106,9 @@ def test_outputs_without_a_recorded_node_are_the_coordinators_only(tmp_path: Pat
     portal = app.extensions["hpdocs"].portal
     tokens = {n: portal.issue_link(n) for n in ("B1", "E1")}
     client = app.test_client()
-    assert listed(client, tokens["E1"]) and all("Omsorg Norden" not in f for f in listed(client, tokens["E1"]))
+    assert listed(client, tokens["E1"]) and all(
+        "Omsorg Norden" not in f for f in listed(client, tokens["E1"])
+    )
     (root / "utdata" / "index.json").unlink()
     assert listed(client, tokens["E1"]) == set() and listed(client, tokens["B1"]) == set()
     # A stray file dropped into the output folder is never a manager's either.

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, abort, redirect, render_template, request, send_file, session, url_for
 from werkzeug.wrappers import Response
 
-from hpdocs.web import security
+from hpdocs.web import housekeeping, security
 from hpdocs.web.app import context, is_coordinator, session_stamp, submitted
 from hpdocs.web.documents import Document, find_document, list_documents
 from hpdocs.web.manager import send_submission_file
@@ -118,7 +118,7 @@ def node(node_id: str) -> str:
     return render_template(
         "node.html",
         node=found,
-        history=portal.db.submissions(node_id),
+        history=portal.db.submissions(node_id, light=True),
         active=portal.db.newest_valid(node_id),
         has_link=node_id in portal.db.active_tokens(),
         max_mb=portal.settings.max_upload_bytes >> 20,
@@ -180,7 +180,7 @@ def submission_file(sid: int) -> Response:
     found = portal.db.submission(sid)
     if found is None:
         abort(404)
-    return send_submission_file(portal.storage.path_of(found), found.original_name)
+    return send_submission_file(found, portal.storage.path_of(found))
 
 
 @bp.post("/inlamning/<int:sid>/aterstall")
@@ -210,6 +210,30 @@ def output(rel: str) -> Response:
     if doc is None:
         abort(404)
     return send_file(doc.path, as_attachment=True, download_name=doc.name)
+
+
+@bp.get("/lagring")
+@login_required
+def storage() -> str:
+    portal = context().portal
+    rows = housekeeping.usage(portal.storage)
+    return render_template(
+        "storage.html",
+        rows=rows,
+        names=portal.node_names(),
+        total=sum(r.bytes for r in rows),
+        prunable=sum(r.prunable_bytes for r in rows),
+        quota=portal.settings.quota_bytes,
+        per_hour=portal.settings.uploads_per_hour,
+        pruned=(request.args.get("filer", type=int), request.args.get("byte", type=int)),
+    )
+
+
+@bp.post("/lagring/rensa")
+@login_required
+def prune() -> Response:
+    files, size = housekeeping.prune(context().portal.storage)
+    return redirect(url_for("samordnare.storage", filer=files, byte=size), code=303)
 
 
 @bp.get("/lankar")

@@ -18,7 +18,9 @@ from hpdocs.errors import TemplateError
 from hpdocs.org import Node
 from hpdocs.planversions import archive_plan
 from hpdocs.web.app import context, submitted
+from hpdocs.web.db import Submission
 from hpdocs.web.documents import Document, find_document, list_documents, reach, visible_to
+from hpdocs.web.limits import LimitReached
 from hpdocs.web.storage import TooLarge
 from hpdocs.workbook.house_style import DEFAULT, house_style_for
 from hpdocs.workbook.write import WorkbookSpec, workbook_filename, write_workbook
@@ -44,9 +46,11 @@ def _documents(node: Node) -> list[Document]:
     return [d for d in docs if visible_to(d, allowed)]
 
 
-def send_submission_file(path: Path, name: str) -> Response:
-    if not path.is_file():
+def send_submission_file(submission: Submission, path: Path) -> Response:
+    """The stored file as uploaded; 404 when it was never kept or has been pruned."""
+    if not submission.has_file or not path.is_file():
         abort(404)
+    name = submission.original_name
     return send_file(path, as_attachment=True, download_name=name, mimetype=XLSX)
 
 
@@ -55,7 +59,7 @@ def home(token: str) -> str:
     node = _node(token)
     portal = context().portal
     org = portal.project.organisation
-    history = portal.db.submissions(node.id)
+    history = portal.db.submissions(node.id, light=True)
     active = portal.db.newest_valid(node.id)
     return render_template(
         "manager.html",
@@ -106,6 +110,11 @@ def upload(token: str) -> Response | tuple[str, int]:
         submission = context().portal.upload(node, file.stream, file.filename, by="lank")
     except TooLarge:
         abort(413)
+    except LimitReached as exc:
+        back = url_for("chef.home", token=token)
+        return render_template(
+            "error.html", code=exc.status, reason="grans", detail=str(exc), back=back
+        ), exc.status
     submitted(submission)
     return redirect(url_for("chef.result", token=token, sid=submission.id), code=303)
 
@@ -134,7 +143,7 @@ def submission_file(token: str, sid: int) -> Response:
     submission = portal.own_submission(node, sid)
     if submission is None:
         abort(404)
-    return send_submission_file(portal.storage.path_of(submission), submission.original_name)
+    return send_submission_file(submission, portal.storage.path_of(submission))
 
 
 @bp.get("/dokument/<path:rel>")

@@ -31,7 +31,7 @@ def _try_lock(fh: IO[str]) -> bool:
 
         try:
             fh.seek(0)
-            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         except OSError:
             return False
         return True
@@ -59,7 +59,7 @@ class ServerLock:
     def acquire(self) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - kept open while held
+            fh = self.path.open("a+", encoding="utf-8")
         except OSError as exc:
             raise UsageError(
                 f"Webbsidan kan inte starta: mappen {self.folder} går inte att skriva i "
@@ -74,7 +74,11 @@ class ServerLock:
             )
         fh.seek(0)
         fh.truncate()
-        info = {"pid": os.getpid(), "host": socket.gethostname(), "started": f"{datetime.now():%Y-%m-%d %H:%M}"}
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": f"{datetime.now():%Y-%m-%d %H:%M}",
+        }
         fh.write(json.dumps(info))
         fh.flush()
         self._fh = fh

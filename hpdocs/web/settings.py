@@ -4,6 +4,8 @@
     databas = "inlamningar/webb.sqlite"   # SQLite database (relative to the project folder)
     inlamningar = "inlamningar"           # every uploaded file, one folder per node
     max_mb = 20                           # largest upload
+    kvot_mb = 100                         # stored files per personal link (0: no quota)
+    inlamningar_per_timme = 30            # uploads per personal link and hour (0: no limit)
     sista_dag = 2022-10-15                # after this date a missing unit counts as late
     bas_url = "https://hp.exempel.se"     # start of the personal links (default: as requested)
     betrodd_proxy = "127.0.0.1"           # X-Forwarded-* trusted only from this address
@@ -33,6 +35,8 @@ class WebSettings:
     database: Path
     uploads: Path
     max_upload_bytes: int = 20 * MiB
+    quota_bytes: int = 100 * MiB  # per node, uploads through its personal link; 0 = none
+    uploads_per_hour: int = 30  # per node, through its personal link; 0 = no limit
     deadline: date | None = None
     base_url: str = ""
     trusted_proxy: str = ""  # address of the reverse proxy; "" = remove X-Forwarded-* headers
@@ -80,6 +84,8 @@ def load_settings(root: Path, **overrides: Any) -> WebSettings:
         database=root / str(table.get("databas", "inlamningar/webb.sqlite")),
         uploads=root / str(table.get("inlamningar", "inlamningar")),
         max_upload_bytes=max(number("max_mb", 20), 1) * MiB,
+        quota_bytes=number("kvot_mb", 100) * MiB,
+        uploads_per_hour=number("inlamningar_per_timme", 30),
         deadline=deadline,
         base_url=str(table.get("bas_url", "")).rstrip("/"),
         trusted_proxy=str(table.get("betrodd_proxy", "")),

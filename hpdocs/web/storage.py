@@ -158,23 +158,27 @@ class Storage:
         actor: str,
         inbox: Path,
         node_name: str,
+        keep: bool = True,
     ) -> Submission:
-        """Steps 3–5: final name, database record, inbox."""
+        """Steps 3–5: final name, database record, inbox. Without `keep` (a file that is no
+        workbook at all) only the record is kept: the file is removed, its path is ''."""
         errors = sum(1 for p in problems if p.get("severity") == "fel")
         with self.node_lock(received.node_id):
             folder = received.path.parent
-            stamp = datetime.now().strftime("%Y%m%dT%H%M%S_%f")
-            final = folder / f"{stamp}-{received.sha256[:8]}{received.path.suffix}"
-            n = 1
-            while final.exists():
-                n += 1
-                final = folder / f"{stamp}-{received.sha256[:8]}-{n}{received.path.suffix}"
-            received.path.rename(final)
-            fsync_path(folder)
+            final: Path | None = None
+            if keep:
+                stamp = datetime.now().strftime("%Y%m%dT%H%M%S_%f")
+                final = folder / f"{stamp}-{received.sha256[:8]}{received.path.suffix}"
+                n = 1
+                while final.exists():
+                    n += 1
+                    final = folder / f"{stamp}-{received.sha256[:8]}-{n}{received.path.suffix}"
+                received.path.rename(final)
+                fsync_path(folder)
             new = NewSubmission(
                 node_id=received.node_id,
                 original_name=received.original_name,
-                stored_path=final.relative_to(self.uploads).as_posix(),
+                stored_path=final.relative_to(self.uploads).as_posix() if final else "",
                 sha256=received.sha256,
                 size=received.size,
                 ok=ok,
@@ -187,8 +191,11 @@ class Storage:
                 submission = self.db.add_submission(new, actor=actor)
             except BaseException:
                 with suppress(OSError):
-                    final.unlink()
+                    if final is not None:
+                        final.unlink()
                 raise
+            if not keep:
+                self.discard(received)
             self._sync(received.node_id, inbox, node_name)
         return submission
 
@@ -278,4 +285,4 @@ class Storage:
 
     def missing_files(self) -> set[str]:
         """Stored paths that the database names but the disk lacks (someone deleted them)."""
-        return {p for p in self.db.stored_paths() if not (self.uploads / p).is_file()}
+        return {p for p in self.db.stored_paths(present_only=True) if not (self.uploads / p).is_file()}
