@@ -16,7 +16,7 @@ from typing import IO
 from hpdocs.inbox import check_identity
 from hpdocs.org import Node
 from hpdocs.planversions import loader
-from hpdocs.problems import Problem
+from hpdocs.problems import Problem, Severity
 from hpdocs.project import CONFIG_NAME, Project, load_project
 from hpdocs.web import security
 from hpdocs.web.db import Database, Submission
@@ -42,6 +42,21 @@ NOT_A_WORKBOOK = frozenset(
         "fil-for-stor",
     }
 )
+
+
+MAX_PROBLEMS = 200  # problems kept and shown per submission (errors first); the counts are exact
+
+
+def kept_problems(read: WorkbookRead) -> list[dict[str, str]]:
+    """The first MAX_PROBLEMS problems, errors first: a workbook of junk rows has one per row."""
+    errors = [p for p in read.report.problems if p.severity == Severity.ERROR]
+    warnings = [p for p in read.report.problems if p.severity != Severity.ERROR]
+    return [p.to_dict() for p in [*errors, *warnings][:MAX_PROBLEMS]]
+
+
+def problem_counts(read: WorkbookRead) -> tuple[int, int]:
+    errors = len(read.report.errors)
+    return errors, len(read.report.problems) - errors
 
 
 class ProjectHolder:
@@ -230,7 +245,8 @@ class Portal:
             submission = self.storage.commit(
                 received,
                 ok=read.report.usable,  # one bad cell excludes that value, not the workbook
-                problems=[p.to_dict() for p in read.report.problems],
+                problems=kept_problems(read),
+                counts=problem_counts(read),
                 uploaded_by=by,
                 actor="samordnare" if by == "samordnare" else f"länk {node.id}",
                 inbox=self.project.inbox,
@@ -252,7 +268,8 @@ class Portal:
         read = self.check(self.storage.path_of(old), node, old.original_name)
         return self.storage.record_restore(
             old,
-            problems=[p.to_dict() for p in read.report.problems],
+            problems=kept_problems(read),
+            counts=problem_counts(read),
             actor="samordnare",
             inbox=self.project.inbox,
             node_name=node.name,

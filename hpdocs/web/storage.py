@@ -100,6 +100,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _counts(problems: list[dict[str, str]]) -> tuple[int, int]:
+    errors = sum(1 for p in problems if p.get("severity") == "fel")
+    return errors, len(problems) - errors
+
+
 def _mtime(path: Path) -> float:
     try:
         return path.stat().st_mtime
@@ -159,10 +164,12 @@ class Storage:
         inbox: Path,
         node_name: str,
         keep: bool = True,
+        counts: tuple[int, int] | None = None,
     ) -> Submission:
         """Steps 3–5: final name, database record, inbox. Without `keep` (a file that is no
-        workbook at all) only the record is kept: the file is removed, its path is ''."""
-        errors = sum(1 for p in problems if p.get("severity") == "fel")
+        workbook at all) only the record is kept: the file is removed, its path is ''.
+        `counts` (errors, warnings) when `problems` is only the first of them."""
+        errors, warnings = counts or _counts(problems)
         with self.node_lock(received.node_id):
             folder = received.path.parent
             final: Path | None = None
@@ -183,7 +190,7 @@ class Storage:
                 size=received.size,
                 ok=ok,
                 errors=errors,
-                warnings=len(problems) - errors,
+                warnings=warnings,
                 problems=problems,
                 uploaded_by=uploaded_by,
             )
@@ -200,10 +207,17 @@ class Storage:
         return submission
 
     def record_restore(
-        self, old: Submission, *, problems: list[dict[str, str]], actor: str, inbox: Path, node_name: str
+        self,
+        old: Submission,
+        *,
+        problems: list[dict[str, str]],
+        actor: str,
+        inbox: Path,
+        node_name: str,
+        counts: tuple[int, int] | None = None,
     ) -> Submission:
         """A restore is a new submission of the same stored file: it is then the newest."""
-        errors = sum(1 for p in problems if p.get("severity") == "fel")
+        errors, warnings = counts or _counts(problems)
         new = NewSubmission(
             node_id=old.node_id,
             original_name=old.original_name,
@@ -212,7 +226,7 @@ class Storage:
             size=old.size,
             ok=errors == 0,
             errors=errors,
-            warnings=len(problems) - errors,
+            warnings=warnings,
             problems=problems,
             uploaded_by="samordnare",
             restored_from=old.id,
