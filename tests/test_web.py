@@ -658,7 +658,7 @@ def test_schema_is_versioned_and_a_newer_database_is_refused(tmp_path: Path) -> 
     db = Database(tmp_path / "w.sqlite")
     Database(tmp_path / "w.sqlite")  # opening again applies nothing twice
     with sqlite3.connect(db.path) as conn:
-        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(1,), (2,)]
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(1,), (2,), (3,)]
         conn.execute("INSERT INTO schema_version VALUES (99, 'framtid')")
     with pytest.raises(ConfigError, match="version 99"):
         Database(tmp_path / "w.sqlite")

@@ -9,8 +9,6 @@ every response carries the security headers of hpdocs.web.security and is never 
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -23,7 +21,7 @@ from werkzeug.wrappers import Response
 from hpdocs import __version__
 from hpdocs.errors import HpdocsError
 from hpdocs.project import load_project
-from hpdocs.web import security
+from hpdocs.web import security, sessions
 from hpdocs.web.db import Submission
 from hpdocs.web.documents import Builder
 from hpdocs.web.service import Portal
@@ -64,17 +62,8 @@ def csrf_token() -> str:
 
 
 def is_coordinator() -> bool:
-    stamp = session.get("samordnare")
-    if not isinstance(stamp, str):
-        return False
-    stored = context().portal.db.password()
-    # A new password (set from the command line) logs every session out: the stamp is derived
-    # from the salted hash itself, so it changes even within the same second.
-    return stored is not None and security.same(stamp, session_stamp(stored[0]))
-
-
-def session_stamp(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:32]
+    """A login is a server-side session (hpdocs.web.sessions): logout or a new password ends it."""
+    return sessions.valid(context().portal.db, session.get(sessions.COOKIE_FIELD))
 
 
 def create_app(project_dir: Path, *, settings: WebSettings | None = None) -> Flask:
@@ -83,7 +72,7 @@ def create_app(project_dir: Path, *, settings: WebSettings | None = None) -> Fla
     portal = Portal(project.root, settings)
     portal.start()
     app = Flask(__name__, static_folder="static", template_folder="templates")
-    secret = settings.secret_key or portal.db.meta_setdefault("session_secret", secrets.token_hex(32))
+    secret = sessions.signing_key(settings.key_file, settings.secret_key)
     app.config.update(
         SECRET_KEY=secret,
         MAX_CONTENT_LENGTH=settings.max_upload_bytes + FORM_OVERHEAD,

@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 from flask import Blueprint, abort, redirect, render_template, request, send_file, session, url_for
 from werkzeug.wrappers import Response
 
-from hpdocs.web import housekeeping, security
-from hpdocs.web.app import context, is_coordinator, session_stamp, submitted
+from hpdocs.web import housekeeping, security, sessions
+from hpdocs.web.app import context, is_coordinator, submitted
 from hpdocs.web.documents import Document, find_document, list_documents
 from hpdocs.web.manager import send_submission_file
 from hpdocs.web.storage import TooLarge
@@ -71,7 +71,9 @@ def login() -> Response | str | tuple[str, int]:
         elif stored and security.verify_password(stored[0], request.form.get("losenord", "")):
             ctx.throttle.succeeded(client)
             session.clear()  # a fresh session: no fixation
-            session["samordnare"] = session_stamp(stored[0])
+            session[sessions.COOKIE_FIELD] = sessions.start(
+                ctx.portal.db, ctx.portal.settings.session_hours, client
+            )
             session.permanent = True
             ctx.portal.db.log("samordnare", "inloggning", "", client)
             return redirect(_local(request.form.get("next")), code=303)
@@ -86,6 +88,7 @@ def login() -> Response | str | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
+    sessions.end(context().portal.db, session.get(sessions.COOKIE_FIELD))  # a saved cookie is void
     session.clear()
     return redirect(url_for("samordnare.index"), code=303)
 

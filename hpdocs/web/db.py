@@ -89,6 +89,20 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX submissions_node_time ON submissions(node_id, uploaded_at)
         """,
     ),
+    (
+        3,
+        # Server-side coordinator sessions (hpdocs.web.sessions): only the id's SHA-256. The
+        # cookie signing key no longer lives in the database.
+        """
+        CREATE TABLE sessions (
+            id_hash TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            client TEXT NOT NULL DEFAULT ''
+        );
+        DELETE FROM meta WHERE key = 'session_secret'
+        """,
+    ),
 ]
 LATEST = MIGRATIONS[-1][0]
 LIGHT_COLUMNS = (
@@ -353,12 +367,30 @@ class Database:
                 " changed_at = excluded.changed_at",
                 (password_hash, now()),
             )
+            conn.execute("DELETE FROM sessions")  # a new password ends every login
             _log(conn, "samordnare", "nytt lösenord")
 
     def password(self) -> tuple[str, str] | None:
         """(hash, changed at) or None when no password is set."""
         row = self._one("SELECT password_hash, changed_at FROM coordinator WHERE id = 1")
         return (row[0], row[1]) if row else None
+
+    # Coordinator sessions (hpdocs.web.sessions) -------------------------------------------------
+    def add_session(self, id_hash: str, expires_at: str, client: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM sessions WHERE expires_at < ?", (now(),))
+            conn.execute(
+                "INSERT INTO sessions (id_hash, created_at, expires_at, client) VALUES (?, ?, ?, ?)",
+                (id_hash, now(), expires_at, client),
+            )
+
+    def session_valid(self, id_hash: str, at: str) -> bool:
+        row = self._one("SELECT 1 FROM sessions WHERE id_hash = ? AND expires_at > ?", id_hash, at)
+        return row is not None
+
+    def end_session(self, id_hash: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM sessions WHERE id_hash = ?", (id_hash,))
 
     # Audit, builds, meta ---------------------------------------------------------------------
     def log(self, actor: str, action: str, node_id: str = "", detail: str = "") -> None:

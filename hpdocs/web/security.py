@@ -4,8 +4,8 @@
 - A personal link carries `secrets.token_urlsafe(32)` (256 bits). The database keeps only its
   SHA-256, so a copy of the database gives nobody a working link; that is also why a link can
   be shown only when it is made (export or rotation), never later.
-- Sessions are Flask's signed cookies (itsdangerous); a CSRF token lives in the session and
-  every form posts it back.
+- The session cookie is Flask's signed cookie (itsdangerous) with a CSRF token that every form
+  posts back; a coordinator login in it is only a server-side session id (hpdocs.web.sessions).
 """
 
 from __future__ import annotations

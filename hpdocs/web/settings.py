@@ -12,6 +12,7 @@
     sokvagsprefix = "/hp"                 # when the proxy serves the page under a sub-path
     saker_cookie = false                  # true behind HTTPS: the session cookie needs HTTPS
     bygg_efter_inlamning = false          # rebuild the documents after each valid upload
+    nyckelfil = "inlamningar/.webbnyckel" # cookie signing key (0600; or HPDOCS_WEBB_NYCKEL)
 
 The project loader (hpdocs.project) ignores this table, so the CLI never depends on it.
 """
@@ -43,7 +44,8 @@ class WebSettings:
     url_prefix: str = ""
     secure_cookie: bool = False
     build_after_upload: bool = False
-    secret_key: str = ""  # empty: a random key kept in the database (sessions survive restarts)
+    secret_key: str = ""  # empty: HPDOCS_WEBB_NYCKEL or the key file (never the database)
+    key_file: Path = Path("inlamningar/.webbnyckel")
     session_hours: int = 8
     extra: dict[str, Any] = field(default_factory=dict)  # Flask config overrides (tests)
 
@@ -83,6 +85,7 @@ def load_settings(root: Path, **overrides: Any) -> WebSettings:
     settings = WebSettings(
         database=root / str(table.get("databas", "inlamningar/webb.sqlite")),
         uploads=root / str(table.get("inlamningar", "inlamningar")),
+        key_file=root / str(table.get("nyckelfil", "inlamningar/.webbnyckel")),
         max_upload_bytes=max(number("max_mb", 20), 1) * MiB,
         quota_bytes=number("kvot_mb", 100) * MiB,
         uploads_per_hour=number("inlamningar_per_timme", 30),

@@ -642,10 +642,10 @@ def _read_into(result: WorkbookRead, path: Path, plan: Plan, index: dict[str, _I
         sheets: list[tuple[str, list[list[Any]]]] = []
         for sheet_name in workbook.sheet_names:
             try:
-                sheet = workbook.get_sheet_by_name(sheet_name)
-                sheets.append((sheet_name, sheet.to_python(skip_empty_area=False, nrows=MAX_SHEET_ROWS)))
-                if sheet.total_height > MAX_SHEET_ROWS:
-                    result.report.add(too_many_rows(result.name, sheet_name, sheet.total_height))
+                loaded = workbook.get_sheet_by_name(sheet_name)
+                sheets.append((sheet_name, loaded.to_python(skip_empty_area=False, nrows=MAX_SHEET_ROWS)))
+                if loaded.total_height > MAX_SHEET_ROWS:
+                    result.report.add(too_many_rows(result.name, sheet_name, loaded.total_height))
             except (CalamineError, XmlError, ValueError) as exc:
                 result.report.add(
                     Problem(
