@@ -85,6 +85,28 @@ def make_server(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, 
     )
 
 
+def start_warnings(settings: WebSettings, host: str) -> list[str]:
+    """What the person starting the server should know about its settings (Swedish)."""
+    lines = []
+    if not settings.trusted_proxy:
+        lines.append(
+            "Obs: betrodd_proxy är inte satt. Kör sidan bakom en omvänd proxy har då alla anrop "
+            "proxyns adress: spärren efter felaktiga inloggningar gäller alla på en gång, och loggen "
+            "visar inte vem som anropade. Sätt betrodd_proxy i hpdocs.toml om en proxy används."
+        )
+    if not settings.base_url:
+        lines.append(
+            "Obs: bas_url är inte satt. Personliga länkar börjar då med den adress som webbläsaren "
+            "använde (Host-huvudet); sätt bas_url i hpdocs.toml till den adress cheferna ska använda."
+        )
+    if host not in ("127.0.0.1", "localhost", "::1") and not settings.secure_cookie:
+        lines.append(
+            f"Obs: servern lyssnar på {host} utan saker_cookie. Öppna den inte mot nätet utan HTTPS "
+            "framför; sätt saker_cookie = true bakom HTTPS."
+        )
+    return lines
+
+
 def serve(
     project_dir: Path,
     host: str = DEFAULT_HOST,
@@ -100,6 +122,8 @@ def serve(
     progress(
         f"hpdocs: webbsidan för {portal.project.root} körs på http://{host}:{port}/ – avsluta med Ctrl+C."
     )
+    for line in start_warnings(portal.settings, host):
+        progress(line)
     if portal.db.password() is None:
         progress(
             "Inget lösenord för samordnaren är satt ännu. Sätt det med: hpdocs serve PROJEKT --satt-losenord"

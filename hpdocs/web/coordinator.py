@@ -66,8 +66,9 @@ def login() -> Response | str | tuple[str, int]:
     error = ""
     if request.method == "POST":
         client = request.remote_addr or ""
-        if ctx.throttle.blocked(client):
-            error = "För många felaktiga försök. Vänta tio minuter och försök igen."
+        refused = ctx.throttle.begin(client)  # counted before the slow check: no race
+        if refused:
+            error = refused
         elif stored and security.verify_password(stored[0], request.form.get("losenord", "")):
             ctx.throttle.succeeded(client)
             session.clear()  # a fresh session: no fixation
@@ -78,7 +79,6 @@ def login() -> Response | str | tuple[str, int]:
             ctx.portal.db.log("samordnare", "inloggning", "", client)
             return redirect(_local(request.form.get("next")), code=303)
         else:
-            ctx.throttle.failed(client)
             error = "Fel lösenord."
     status = 200 if not error else 401
     return render_template(
@@ -245,7 +245,13 @@ def links() -> str:
     portal = context().portal
     org = portal.project.organisation
     have = portal.db.active_tokens()
-    return render_template("links.html", total=len(org.nodes), with_link=len(set(have) & set(org.nodes)))
+    return render_template(
+        "links.html",
+        total=len(org.nodes),
+        with_link=len(set(have) & set(org.nodes)),
+        base=_base_url(),
+        configured_base=bool(portal.settings.base_url),
+    )
 
 
 @bp.post("/lankar")
