@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
+from urllib.parse import urlsplit
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, session, url_for
@@ -38,10 +39,18 @@ def login_required(func: F) -> F:
 
 
 def _local(target: str | None) -> str:
-    """Only redirect to a path on this site (no //host, no scheme)."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("samordnare.status")
+    """Only redirect to a path on this site. Browsers drop tabs and newlines from a URL and read
+    a backslash as a slash, so "/<TAB>/host" or "/<backslash>host" lead to another site: control
+    characters refuse the target, backslashes count as slashes, and the result must be a bare
+    path (no scheme, no host, not starting with //)."""
+    fallback = url_for("samordnare.status")
+    if not target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return fallback
+    cleaned = target.strip().replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc or not cleaned.startswith("/") or cleaned.startswith("//"):
+        return fallback
+    return cleaned
 
 
 def _base_url() -> str:
