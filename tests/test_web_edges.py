@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 import pytest
 
 pytest.importorskip("flask", reason="webbtilläggen (hpdocs[web]) är inte installerade")

@@ -10,8 +10,8 @@ import io
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
-from urllib.parse import urlsplit
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, session, url_for
 from werkzeug.wrappers import Response
