@@ -1,5 +1,6 @@
 """Issue 15.6: the login throttle holds under parallel guesses, has a global cap, and the
 start-up says what a missing proxy setting means."""
+# ruff: noqa: F811 - pytest fixtures imported from test_web are parameters here
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from hpdocs.web.settings import load_settings
 
 
 def test_parallel_wrong_passwords_never_get_more_checks_than_the_limit(
-    app: Flask,  # noqa: F811
+    app: Flask,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     checked: list[str] = []
@@ -62,7 +63,7 @@ def test_a_global_cap_holds_when_guesses_come_from_many_addresses() -> None:
 
 
 def test_start_up_warns_when_no_trusted_proxy_or_base_url_is_set(
-    project_dir: Path,  # noqa: F811
+    project_dir: Path,
 ) -> None:
     plain = " ".join(start_warnings(load_settings(project_dir), "127.0.0.1"))
     assert "betrodd_proxy är inte satt" in plain and "alla på en gång" in plain and "bas_url" in plain

@@ -1,4 +1,5 @@
 """Issue 15.4: a workbook of junk rows cannot flood memory, the database or the pages."""
+# ruff: noqa: F811 - pytest fixtures imported from test_web are parameters here
 
 from __future__ import annotations
 
@@ -49,7 +50,12 @@ def test_rows_beyond_the_cap_are_not_read_and_say_so(
 
 
 def test_problems_kept_and_shown_are_capped_and_lists_never_load_them(
-    app: Flask, client: FlaskClient, portal: Portal, tokens: dict[str, str], filled, tmp_path: Path  # noqa: F811 - fixtures from test_web
+    app: Flask,
+    client: FlaskClient,
+    portal: Portal,
+    tokens: dict[str, str],
+    filled,
+    tmp_path: Path,
 ) -> None:
     path = junk_rows(filled("E1", GOOD), tmp_path / "skrap.xlsx", 3 * MAX_PROBLEMS)
     status, html = upload(client, tokens["E1"], path)

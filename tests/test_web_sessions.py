@@ -1,4 +1,5 @@
 """Issue 15.5: logins are server-side sessions; the signing key is not in the database."""
+# ruff: noqa: F811 - pytest fixtures imported from test_web are parameters here
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def cookie(client: FlaskClient) -> str:
     return found.value
 
 
-def test_logout_ends_the_session_on_the_server(app: Flask) -> None:  # noqa: F811
+def test_logout_ends_the_session_on_the_server(app: Flask) -> None:
     client = app.test_client()
     assert login(client) == 303
     saved = cookie(client)
@@ -39,8 +40,8 @@ def test_logout_ends_the_session_on_the_server(app: Flask) -> None:  # noqa: F81
 
 
 def test_a_copy_of_the_database_and_key_makes_nobody_coordinator(
-    app: Flask,  # noqa: F811
-    project_dir: Path,  # noqa: F811
+    app: Flask,
+    project_dir: Path,
     tmp_path: Path,
 ) -> None:
     client = app.test_client()
@@ -64,7 +65,7 @@ def test_a_copy_of_the_database_and_key_makes_nobody_coordinator(
 
 
 def test_the_key_file_is_private_and_the_environment_wins(
-    project_dir: Path,  # noqa: F811
+    project_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     first = create_app(project_dir, settings=load_settings(project_dir))
@@ -80,7 +81,7 @@ def test_the_key_file_is_private_and_the_environment_wins(
     third.extensions["hpdocs"].close()
 
 
-def test_a_session_expires_on_the_server(project_dir: Path) -> None:  # noqa: F811
+def test_a_session_expires_on_the_server(project_dir: Path) -> None:
     from hpdocs.web import set_coordinator_password
 
     set_coordinator_password(project_dir, PASSWORD)

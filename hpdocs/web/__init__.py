@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+BODY_SLACK = 64 << 10  # bytes waitress accepts beyond the app's own limit
 _MISSING = 'Webbsidan behöver tilläggen för webben. Installera dem med: pip install "hpdocs[web]"'
 
 
@@ -79,8 +80,9 @@ def make_server(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, 
         threads=threads,
         ident="hpdocs",
         url_prefix=settings.url_prefix,
-        # Larger than Flask's limit, so that Flask answers with the Swedish page.
-        max_request_body_size=4 * app.config["MAX_CONTENT_LENGTH"],
+        # A little larger than Flask's limit, so that Flask answers with the Swedish page, and
+        # waitress buffers no more than that.
+        max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + BODY_SLACK,
         **proxy,
     )
 

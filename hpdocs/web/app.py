@@ -9,12 +9,15 @@ every response carries the security headers of hpdocs.web.security and is never 
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, current_app, render_template, request, session
+from flask import Flask, abort, current_app, has_request_context, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -66,12 +69,38 @@ def is_coordinator() -> bool:
     return sessions.valid(context().portal.db, session.get(sessions.COOKIE_FIELD))
 
 
+TOKEN_IN_PATH = re.compile(r"/n/[^/?#\s]+")
+
+
+def mask_tokens(text: str) -> str:
+    """A personal link's token is its owner's key: never write it to a log."""
+    return TOKEN_IN_PATH.sub("/n/<token>", text)
+
+
+class PortalFlask(Flask):
+    """Flask that logs an error's request path without the personal link's token."""
+
+    def log_exception(self, exc_info: Any) -> None:
+        self.logger.error(
+            "Exception on %s [%s]", mask_tokens(request.path), request.method, exc_info=exc_info
+        )
+
+
+class ProxyAwareSessions(SecureCookieSessionInterface):
+    """The Secure cookie flag also when HTTPS is known from a trusted proxy's X-Forwarded-Proto
+    (waitress then sets the request's scheme to https)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(super().get_cookie_secure(app)) or (has_request_context() and request.is_secure)
+
+
 def create_app(project_dir: Path, *, settings: WebSettings | None = None) -> Flask:
     project = load_project(Path(project_dir))
     settings = settings or load_settings(project.root)
     portal = Portal(project.root, settings)
     portal.start()
-    app = Flask(__name__, static_folder="static", template_folder="templates")
+    app = PortalFlask(__name__, static_folder="static", template_folder="templates")
+    app.session_interface = ProxyAwareSessions()
     secret = sessions.signing_key(settings.key_file, settings.secret_key)
     app.config.update(
         SECRET_KEY=secret,
@@ -127,6 +156,14 @@ def _register_hooks(app: Flask) -> None:
         code = exc.code or 500
         return render_template("error.html", code=code, reason=_reason(exc)), code
 
+    @app.errorhandler(OSError)
+    @app.errorhandler(sqlite3.Error)
+    def storage_error(exc: Exception) -> tuple[str, int]:
+        """A read-only or full disk: a Swedish page (and the details in the log), not a 500."""
+        app.logger.error("Lagringsfel på %s: %s", mask_tokens(request.path), exc)
+        detail = str(exc) if is_coordinator() else ""
+        return render_template("error.html", code=503, reason="lagring", detail=detail), 503
+
     @app.errorhandler(HpdocsError)
     def hpdocs_error(exc: HpdocsError) -> tuple[str, int]:
         detail = str(exc) if is_coordinator() else ""
@@ -137,4 +174,7 @@ def _reason(exc: HTTPException) -> str:
     """Which Swedish explanation error.html shows."""
     if exc.description in ("csrf", "lank"):
         return exc.description
+    length, limit = request.content_length, current_app.config["MAX_CONTENT_LENGTH"] or 0
+    if exc.code == 413 and length is not None and length <= limit:
+        return "for-manga-delar"  # Werkzeug's limit on form parts, not on size
     return str(exc.code)

@@ -107,8 +107,13 @@ def logout() -> Response:
 def status() -> str:
     ctx = context()
     portal = ctx.portal
+    portal.storage.retry_out_of_step(portal.project.inbox, portal.node_names())
+    names = portal.node_names()
+    behind = sorted(portal.storage.out_of_step)
     return render_template(
         "status.html",
+        out_of_step=[names.get(n, n) for n in behind],
+        out_of_step_ids=set(behind),
         groups=portal.status(),
         deadline=portal.settings.deadline,
         building=ctx.builder.running,
@@ -181,6 +186,7 @@ def submission(sid: int) -> str:
         submission=found,
         active=portal.db.newest_valid(found.node_id),
         back=url_for("samordnare.node", node_id=found.node_id),
+        out_of_step=found.node_id in portal.storage.out_of_step,
         download=url_for("samordnare.submission_file", sid=sid),
     )
 

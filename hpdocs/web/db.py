@@ -105,6 +105,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     ),
 ]
 LATEST = MIGRATIONS[-1][0]
+MAX_ID = (1 << 63) - 1
 LIGHT_COLUMNS = (
     "id, node_id, uploaded_at, original_name, stored_path, sha256, size, ok, errors, warnings,"
     " uploaded_by, restored_from, removed_at"
@@ -189,10 +190,17 @@ def _submission(row: sqlite3.Row) -> Submission:
 class Database:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            migrate(conn)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as conn:
+                conn.execute("PRAGMA journal_mode=WAL")
+                migrate(conn)
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise ConfigError(
+                f"Webbsidans databas {self.path} kan inte öppnas eller skrivas ({exc}). Servern "
+                "behöver skrivrätt till projektmappen (och mappen inlamningar/); kontrollera "
+                "behörigheterna eller kör servern som en användare som får skriva där."
+            ) from exc
 
     def _connect(self) -> closing[sqlite3.Connection]:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -243,6 +251,8 @@ class Database:
         return _submission(row)
 
     def submission(self, sid: int) -> Submission | None:
+        if not 0 < sid <= MAX_ID:  # SQLite integers are 64-bit: a larger id is simply not there
+            return None
         row = self._one("SELECT * FROM submissions WHERE id = ?", sid)
         return _submission(row) if row else None
 

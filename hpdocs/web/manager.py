@@ -21,13 +21,18 @@ from hpdocs.web.app import context, submitted
 from hpdocs.web.db import Submission
 from hpdocs.web.documents import Document, find_document, list_documents, reach, visible_to
 from hpdocs.web.limits import LimitReached
-from hpdocs.web.storage import TooLarge
+from hpdocs.web.storage import TooLarge, download_name
 from hpdocs.workbook.house_style import DEFAULT, house_style_for
 from hpdocs.workbook.write import WorkbookSpec, workbook_filename, write_workbook
 
 bp = Blueprint("chef", __name__, url_prefix="/n/<token>")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIMETYPES = {
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
+}
 
 
 def _node(token: str) -> Node:
@@ -50,8 +55,9 @@ def send_submission_file(submission: Submission, path: Path) -> Response:
     """The stored file as uploaded; 404 when it was never kept or has been pruned."""
     if not submission.has_file or not path.is_file():
         abort(404)
-    name = submission.original_name
-    return send_file(path, as_attachment=True, download_name=name, mimetype=XLSX)
+    name = download_name(submission.original_name, submission.stored_path)
+    mimetype = MIMETYPES.get(path.suffix.lower(), XLSX)
+    return send_file(path, as_attachment=True, download_name=name, mimetype=mimetype)
 
 
 @bp.get("")
@@ -132,6 +138,7 @@ def result(token: str, sid: int) -> str:
         submission=submission,
         active=portal.db.newest_valid(node.id),
         back=url_for("chef.home", token=token),
+        out_of_step=node.id in portal.storage.out_of_step,
         download=url_for("chef.submission_file", token=token, sid=sid),
     )
 

@@ -34,6 +34,7 @@ import secrets
 import shutil
 import threading
 import time
+import unicodedata
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
@@ -42,13 +43,17 @@ from pathlib import Path
 from typing import IO
 
 from hpdocs.atomic import atomic_path, fsync_path
+from hpdocs.errors import HpdocsError
 from hpdocs.pipeline import safe_name
+from hpdocs.safety import sniff_kind
 from hpdocs.web.db import Database, NewSubmission, Submission
 
 UPLOAD_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls"}
 TEMP_PREFIX = ".upload-"
 ORPHANS = ".foraldralosa"
 CHUNK = 1 << 20
+# What hpdocs.atomic names the temporary copy of one of our inbox files: ".<name>.<hex12><suffix>".
+INBOX_TEMP = re.compile(r"^\..+ \((?:.+, )?webb\)\.\w+\.[0-9a-f]{12}\.\w+$")
 GRACE = 15 * 60  # seconds: start-up leaves younger temporary and unrecorded files alone
 
 
@@ -75,7 +80,8 @@ def node_folder(node_id: str) -> str:
 
 def clean_original_name(name: str | None) -> str:
     """The file name as the user's computer called it; text for display, never a path."""
-    base = re.split(r"[\\/]", name or "")[-1]
+    # NFKC first: fullwidth "．．／" is "../" once normalised (and in an ASCII fallback name).
+    base = re.split(r"[\\/]", unicodedata.normalize("NFKC", name or ""))[-1]
     # Leading dots would hide the file and are what is left of "..\\" once a client drops
     # the backslashes; they are never part of a real workbook's name.
     base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(". ")
@@ -85,6 +91,20 @@ def clean_original_name(name: str | None) -> str:
 def upload_suffix(name: str) -> str:
     suffix = Path(name).suffix.lower()
     return suffix if suffix in UPLOAD_SUFFIXES else ".xlsx"
+
+
+def content_suffix(path: Path) -> str:
+    """The suffix the content calls for (xlsx content named .ods is stored as .xlsx)."""
+    kind = sniff_kind(path)
+    if kind == "xlsx":
+        return ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
+    return {"ods": ".ods", "xls": ".xls"}.get(kind, upload_suffix(path.name))
+
+
+def download_name(original_name: str, stored_path: str) -> str:
+    """The uploader's name with the stored file's suffix (never .html or .exe as sent)."""
+    stem = Path(original_name).stem or "arbetsbok"
+    return stem + (Path(stored_path).suffix or ".xlsx")
 
 
 def inbox_name(node_id: str, node_name: str, suffix: str = ".xlsx") -> str:
@@ -118,6 +138,7 @@ class Storage:
         self.db = db
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        self.out_of_step: set[str] = set()  # nodes whose inbox copy is not the newest valid
 
     def node_lock(self, node_id: str) -> threading.Lock:
         """Serialises the uploads of one node, so the newest upload always ends in the inbox."""
@@ -174,12 +195,13 @@ class Storage:
             folder = received.path.parent
             final: Path | None = None
             if keep:
+                suffix = content_suffix(received.path)
                 stamp = datetime.now().strftime("%Y%m%dT%H%M%S_%f")
-                final = folder / f"{stamp}-{received.sha256[:8]}{received.path.suffix}"
+                final = folder / f"{stamp}-{received.sha256[:8]}{suffix}"
                 n = 1
                 while final.exists():
                     n += 1
-                    final = folder / f"{stamp}-{received.sha256[:8]}-{n}{received.path.suffix}"
+                    final = folder / f"{stamp}-{received.sha256[:8]}-{n}{suffix}"
                 received.path.rename(final)
                 fsync_path(folder)
             new = NewSubmission(
@@ -203,7 +225,7 @@ class Storage:
                 raise
             if not keep:
                 self.discard(received)
-            self._sync(received.node_id, inbox, node_name)
+            self._try_sync(received.node_id, inbox, node_name)
         return submission
 
     def record_restore(
@@ -233,12 +255,27 @@ class Storage:
         )
         with self.node_lock(old.node_id):
             submission = self.db.add_submission(new, actor=actor)
-            self._sync(old.node_id, inbox, node_name)
+            self._try_sync(old.node_id, inbox, node_name)
         return submission
 
     def sync_node(self, node_id: str, inbox: Path, node_name: str) -> None:
         with self.node_lock(node_id):
+            self._try_sync(node_id, inbox, node_name)
+
+    def _try_sync(self, node_id: str, inbox: Path, node_name: str) -> None:
+        """The inbox step after a recorded submission. If it fails (a full disk, say) the record
+        stands and the node is flagged `out_of_step` until a later sync succeeds."""
+        try:
             self._sync(node_id, inbox, node_name)
+        except (OSError, HpdocsError) as exc:
+            self.out_of_step.add(node_id)
+            self.db.log("webb", "inkorgen inte i takt", node_id, str(exc))
+        else:
+            self.out_of_step.discard(node_id)
+
+    def retry_out_of_step(self, inbox: Path, node_names: Mapping[str, str]) -> None:
+        for node_id in sorted(self.out_of_step):
+            self.sync_node(node_id, inbox, node_names.get(node_id, ""))
 
     def _sync(self, node_id: str, inbox: Path, node_name: str) -> None:
         """Make the inbox hold a copy of the node's newest valid submission, and only that."""
@@ -293,6 +330,11 @@ class Storage:
                         done.append(f"flyttade {rel} utan post i databasen till {ORPHANS}/")
         for node_id in sorted(self.db.nodes_with_submissions()):
             self.sync_node(node_id, inbox, node_names.get(node_id, ""))
+        if inbox.is_dir():  # copies into the inbox that a crash cut short (hpdocs.atomic)
+            for file in sorted(p for p in inbox.iterdir() if INBOX_TEMP.match(p.name)):
+                if _mtime(file) <= cutoff:
+                    file.unlink(missing_ok=True)
+                    done.append(f"tog bort ofullständig kopia i inkorgen {file.name}")
         for line in done:
             self.db.log("webb", "städning", "", line)
         return done
