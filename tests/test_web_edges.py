@@ -18,6 +18,7 @@ pytest.importorskip("argon2", reason="webbtilläggen (hpdocs[web]) är inte inst
 from flask import Flask
 from flask.testing import FlaskClient
 from test_web import (  # noqa: F401
+    BAD,
     GOOD,
     PASSWORD,
     app,
@@ -199,3 +200,17 @@ def test_a_full_disk_before_the_inbox_copy_is_shown_not_hidden(
     monkeypatch.undo()  # space again: the next status page catches up
     assert "inkorgen inte i takt" not in client.get("/status").get_data(as_text=True)
     assert list(inbox_files(portal.project.root)) == ["Akuten (E1, webb).xlsx"]
+
+
+def test_a_restored_workbook_with_one_bad_cell_is_used_as_its_upload_was(
+    client: FlaskClient,
+    tokens: dict[str, str],
+    portal: Portal,
+    filled,
+) -> None:
+    upload(client, tokens["E1"], filled("E1", BAD))
+    upload(client, tokens["E1"], filled("E1", GOOD, name="senare.xlsx"))
+    first = min(portal.db.submissions("E1"), key=lambda s: s.id)
+    assert first.ok and first.errors == 1
+    restored = portal.restore(first.id)
+    assert restored.ok and portal.db.newest_valid("E1").id == restored.id

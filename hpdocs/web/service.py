@@ -273,6 +273,7 @@ class Portal:
             actor="samordnare",
             inbox=self.project.inbox,
             node_name=node.name,
+            ok=read.report.usable,  # as an upload: one bad cell excludes a value, not the workbook
         )
 
     def own_submission(self, node: Node, submission_id: int) -> Submission | None:

@@ -237,8 +237,10 @@ class Storage:
         inbox: Path,
         node_name: str,
         counts: tuple[int, int] | None = None,
+        ok: bool | None = None,
     ) -> Submission:
-        """A restore is a new submission of the same stored file: it is then the newest."""
+        """A restore is a new submission of the same stored file: it is then the newest.
+        `ok`: whether the check let it be used (default: no errors at all)."""
         errors, warnings = counts or _counts(problems)
         new = NewSubmission(
             node_id=old.node_id,
@@ -246,7 +248,7 @@ class Storage:
             stored_path=old.stored_path,
             sha256=old.sha256,
             size=old.size,
-            ok=errors == 0,
+            ok=errors == 0 if ok is None else ok,
             errors=errors,
             warnings=warnings,
             problems=problems,
