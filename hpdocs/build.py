@@ -68,8 +68,8 @@ def generate_documents(
         scopes.append(result.company)
     stamp = f"{year}-{period}"
 
-    def add(path: Path, title: str) -> None:
-        outputs.append(Output(path, title, "Dokument"))
+    def add(path: Path, title: str, node_id: str, kind: str) -> None:
+        outputs.append(Output(path, title, "Dokument", node_id, kind))
         progress(f"Skrev {path.name}")
 
     for rollup in scopes:
@@ -79,6 +79,8 @@ def generate_documents(
             add(
                 render_psb(rollup, path, templates, organisation_name=project.name),
                 f"{KIND_TITLES['psb']} – {name}",
+                rollup.scope.id,
+                "psb",
             )
         if "mum" in wanted:
             path = outdir / safe_name(f"Status HP november-MUM – {name} {stamp}.pptx")
@@ -92,9 +94,14 @@ def generate_documents(
                 )
             else:
                 render_slides(rollup, path, template=_pptx_template(project), organisation_name=project.name)
-            add(path, f"{KIND_TITLES['mum']} – {name}")
+            add(path, f"{KIND_TITLES['mum']} – {name}", rollup.scope.id, "mum")
     if "styrelse" in wanted and business_area is None:
-        add(render_board_paper(project, result.company), KIND_TITLES["styrelse"])
+        add(
+            render_board_paper(project, result.company),
+            KIND_TITLES["styrelse"],
+            result.company.scope.id,
+            "styrelse",
+        )
     if pdf:
         from hpdocs.render.pdf import to_pdf
 
@@ -102,7 +109,8 @@ def generate_documents(
         pdf_dir.mkdir(parents=True, exist_ok=True)
         for output in list(outputs):
             progress(f"Gör PDF av {output.path.name}")
-            outputs.append(Output(to_pdf(output.path, pdf_dir), output.title + " (PDF)", "PDF"))
+            pdf_path = to_pdf(output.path, pdf_dir)
+            outputs.append(Output(pdf_path, output.title + " (PDF)", "PDF", output.node_id, output.kind))
     return outputs
 
 
@@ -134,8 +142,17 @@ def build_project(
     result = consolidate_project(project, period, progress=progress)
     build = BuildResult(result)
     build.outputs.extend(generate_documents(project, result, pdf=pdf, progress=progress))
-    build.outputs.extend(Output(p, p.stem, "Sammanställningar") for p in result.files)
-    build.outputs.extend(Output(p, p.stem, "Problemrapporter") for p in result.problem_reports)
+    # result.files follows result.rollups, result.problem_reports the reads with problems
+    # (pipeline.write_outputs): each output records the node it belongs to.
+    build.outputs.extend(
+        Output(p, p.stem, "Sammanställningar", r.scope.id, "sammanstallning")
+        for r, p in zip(result.rollups, result.files, strict=True)
+    )
+    reported = [read for read in result.inbox.reads if len(read.report)]
+    build.outputs.extend(
+        Output(p, p.stem, "Problemrapporter", read.node_id or "", "problemrapport")
+        for read, p in zip(reported, result.problem_reports, strict=True)
+    )
     build.index = write_index(
         project.output, f"{project.name} – {project.plan.title} {project.year}", result, build.outputs
     )

@@ -24,6 +24,8 @@ class Output:
     path: Path
     title: str
     group: str  # "Dokument", "Sammanställningar", "Problemrapporter", "PDF"
+    node_id: str = ""  # the node whose scope the file covers ("" = none recorded: coordinator only)
+    kind: str = ""  # "psb", "mum", "styrelse", "sammanstallning", "problemrapport"
 
 
 def _link(root: Path, output: Output) -> str:
@@ -94,7 +96,13 @@ def write_index(output_dir: Path, title: str, result: ConsolidateResult, outputs
             {"fil": r.name, "problem": [p.to_dict() for p in r.report.warnings]} for r in with_warnings
         ],
         "utdata": [
-            {"grupp": o.group, "titel": o.title, "fil": o.path.relative_to(output_dir).as_posix()}
+            {
+                "grupp": o.group,
+                "titel": o.title,
+                "fil": o.path.relative_to(output_dir).as_posix(),
+                "nod": o.node_id,
+                "typ": o.kind,
+            }
             for o in outputs
         ],
     }

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+BODY_SLACK = 64 << 10  # bytes waitress accepts beyond the app's own limit
 _MISSING = 'Webbsidan behöver tilläggen för webben. Installera dem med: pip install "hpdocs[web]"'
 
 
@@ -79,10 +80,33 @@ def make_server(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, 
         threads=threads,
         ident="hpdocs",
         url_prefix=settings.url_prefix,
-        # Larger than Flask's limit, so that Flask answers with the Swedish page.
-        max_request_body_size=4 * app.config["MAX_CONTENT_LENGTH"],
+        # A little larger than Flask's limit, so that Flask answers with the Swedish page, and
+        # waitress buffers no more than that.
+        max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + BODY_SLACK,
         **proxy,
     )
+
+
+def start_warnings(settings: WebSettings, host: str) -> list[str]:
+    """What the person starting the server should know about its settings (Swedish)."""
+    lines = []
+    if not settings.trusted_proxy:
+        lines.append(
+            "Obs: betrodd_proxy är inte satt. Kör sidan bakom en omvänd proxy har då alla anrop "
+            "proxyns adress: spärren efter felaktiga inloggningar gäller alla på en gång, och loggen "
+            "visar inte vem som anropade. Sätt betrodd_proxy i hpdocs.toml om en proxy används."
+        )
+    if not settings.base_url:
+        lines.append(
+            "Obs: bas_url är inte satt. Personliga länkar börjar då med den adress som webbläsaren "
+            "använde (Host-huvudet); sätt bas_url i hpdocs.toml till den adress cheferna ska använda."
+        )
+    if host not in ("127.0.0.1", "localhost", "::1") and not settings.secure_cookie:
+        lines.append(
+            f"Obs: servern lyssnar på {host} utan saker_cookie. Öppna den inte mot nätet utan HTTPS "
+            "framför; sätt saker_cookie = true bakom HTTPS."
+        )
+    return lines
 
 
 def serve(
@@ -100,6 +124,8 @@ def serve(
     progress(
         f"hpdocs: webbsidan för {portal.project.root} körs på http://{host}:{port}/ – avsluta med Ctrl+C."
     )
+    for line in start_warnings(portal.settings, host):
+        progress(line)
     if portal.db.password() is None:
         progress(
             "Inget lösenord för samordnaren är satt ännu. Sätt det med: hpdocs serve PROJEKT --satt-losenord"
@@ -110,3 +136,4 @@ def serve(
         pass
     finally:
         server.close()
+        app.extensions["hpdocs"].close()

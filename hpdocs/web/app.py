@@ -9,21 +9,22 @@ every response carries the security headers of hpdocs.web.security and is never 
 
 from __future__ import annotations
 
-import hashlib
-import secrets
+import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, current_app, render_template, request, session
+from flask import Flask, abort, current_app, has_request_context, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from hpdocs import __version__
 from hpdocs.errors import HpdocsError
 from hpdocs.project import load_project
-from hpdocs.web import security
+from hpdocs.web import security, sessions
 from hpdocs.web.db import Submission
 from hpdocs.web.documents import Builder
 from hpdocs.web.service import Portal
@@ -37,6 +38,10 @@ class WebContext:
     portal: Portal
     builder: Builder
     throttle: security.LoginThrottle
+
+    def close(self) -> None:
+        """Release the project's server lock (hpdocs.web.serverlock)."""
+        self.portal.close()
 
 
 def context() -> WebContext:
@@ -60,17 +65,33 @@ def csrf_token() -> str:
 
 
 def is_coordinator() -> bool:
-    stamp = session.get("samordnare")
-    if not isinstance(stamp, str):
-        return False
-    stored = context().portal.db.password()
-    # A new password (set from the command line) logs every session out: the stamp is derived
-    # from the salted hash itself, so it changes even within the same second.
-    return stored is not None and security.same(stamp, session_stamp(stored[0]))
+    """A login is a server-side session (hpdocs.web.sessions): logout or a new password ends it."""
+    return sessions.valid(context().portal.db, session.get(sessions.COOKIE_FIELD))
 
 
-def session_stamp(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:32]
+TOKEN_IN_PATH = re.compile(r"/n/[^/?#\s]+")
+
+
+def mask_tokens(text: str) -> str:
+    """A personal link's token is its owner's key: never write it to a log."""
+    return TOKEN_IN_PATH.sub("/n/<token>", text)
+
+
+class PortalFlask(Flask):
+    """Flask that logs an error's request path without the personal link's token."""
+
+    def log_exception(self, exc_info: Any) -> None:
+        self.logger.error(
+            "Exception on %s [%s]", mask_tokens(request.path), request.method, exc_info=exc_info
+        )
+
+
+class ProxyAwareSessions(SecureCookieSessionInterface):
+    """The Secure cookie flag also when HTTPS is known from a trusted proxy's X-Forwarded-Proto
+    (waitress then sets the request's scheme to https)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(super().get_cookie_secure(app)) or (has_request_context() and request.is_secure)
 
 
 def create_app(project_dir: Path, *, settings: WebSettings | None = None) -> Flask:
@@ -78,8 +99,9 @@ def create_app(project_dir: Path, *, settings: WebSettings | None = None) -> Fla
     settings = settings or load_settings(project.root)
     portal = Portal(project.root, settings)
     portal.start()
-    app = Flask(__name__, static_folder="static", template_folder="templates")
-    secret = settings.secret_key or portal.db.meta_setdefault("session_secret", secrets.token_hex(32))
+    app = PortalFlask(__name__, static_folder="static", template_folder="templates")
+    app.session_interface = ProxyAwareSessions()
+    secret = sessions.signing_key(settings.key_file, settings.secret_key)
     app.config.update(
         SECRET_KEY=secret,
         MAX_CONTENT_LENGTH=settings.max_upload_bytes + FORM_OVERHEAD,
@@ -134,6 +156,14 @@ def _register_hooks(app: Flask) -> None:
         code = exc.code or 500
         return render_template("error.html", code=code, reason=_reason(exc)), code
 
+    @app.errorhandler(OSError)
+    @app.errorhandler(sqlite3.Error)
+    def storage_error(exc: Exception) -> tuple[str, int]:
+        """A read-only or full disk: a Swedish page (and the details in the log), not a 500."""
+        app.logger.error("Lagringsfel på %s: %s", mask_tokens(request.path), exc)
+        detail = str(exc) if is_coordinator() else ""
+        return render_template("error.html", code=503, reason="lagring", detail=detail), 503
+
     @app.errorhandler(HpdocsError)
     def hpdocs_error(exc: HpdocsError) -> tuple[str, int]:
         detail = str(exc) if is_coordinator() else ""
@@ -144,4 +174,7 @@ def _reason(exc: HTTPException) -> str:
     """Which Swedish explanation error.html shows."""
     if exc.description in ("csrf", "lank"):
         return exc.description
+    length, limit = request.content_length, current_app.config["MAX_CONTENT_LENGTH"] or 0
+    if exc.code == 413 and length is not None and length <= limit:
+        return "for-manga-delar"  # Werkzeug's limit on form parts, not on size
     return str(exc.code)

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, session, url_for
 from werkzeug.wrappers import Response
 
-from hpdocs.web import security
-from hpdocs.web.app import context, is_coordinator, session_stamp, submitted
+from hpdocs.web import housekeeping, security, sessions
+from hpdocs.web.app import context, is_coordinator, submitted
 from hpdocs.web.documents import Document, find_document, list_documents
 from hpdocs.web.manager import send_submission_file
 from hpdocs.web.storage import TooLarge
@@ -38,10 +39,18 @@ def login_required(func: F) -> F:
 
 
 def _local(target: str | None) -> str:
-    """Only redirect to a path on this site (no //host, no scheme)."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("samordnare.status")
+    """Only redirect to a path on this site. Browsers drop tabs and newlines from a URL and read
+    a backslash as a slash, so "/<TAB>/host" or "/<backslash>host" lead to another site: control
+    characters refuse the target, backslashes count as slashes, and the result must be a bare
+    path (no scheme, no host, not starting with //)."""
+    fallback = url_for("samordnare.status")
+    if not target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return fallback
+    cleaned = target.strip().replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc or not cleaned.startswith("/") or cleaned.startswith("//"):
+        return fallback
+    return cleaned
 
 
 def _base_url() -> str:
@@ -66,17 +75,19 @@ def login() -> Response | str | tuple[str, int]:
     error = ""
     if request.method == "POST":
         client = request.remote_addr or ""
-        if ctx.throttle.blocked(client):
-            error = "För många felaktiga försök. Vänta tio minuter och försök igen."
+        refused = ctx.throttle.begin(client)  # counted before the slow check: no race
+        if refused:
+            error = refused
         elif stored and security.verify_password(stored[0], request.form.get("losenord", "")):
             ctx.throttle.succeeded(client)
             session.clear()  # a fresh session: no fixation
-            session["samordnare"] = session_stamp(stored[0])
+            session[sessions.COOKIE_FIELD] = sessions.start(
+                ctx.portal.db, ctx.portal.settings.session_hours, client
+            )
             session.permanent = True
             ctx.portal.db.log("samordnare", "inloggning", "", client)
             return redirect(_local(request.form.get("next")), code=303)
         else:
-            ctx.throttle.failed(client)
             error = "Fel lösenord."
     status = 200 if not error else 401
     return render_template(
@@ -86,6 +97,7 @@ def login() -> Response | str | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
+    sessions.end(context().portal.db, session.get(sessions.COOKIE_FIELD))  # a saved cookie is void
     session.clear()
     return redirect(url_for("samordnare.index"), code=303)
 
@@ -95,8 +107,13 @@ def logout() -> Response:
 def status() -> str:
     ctx = context()
     portal = ctx.portal
+    portal.storage.retry_out_of_step(portal.project.inbox, portal.node_names())
+    names = portal.node_names()
+    behind = sorted(portal.storage.out_of_step)
     return render_template(
         "status.html",
+        out_of_step=[names.get(n, n) for n in behind],
+        out_of_step_ids=set(behind),
         groups=portal.status(),
         deadline=portal.settings.deadline,
         building=ctx.builder.running,
@@ -118,7 +135,7 @@ def node(node_id: str) -> str:
     return render_template(
         "node.html",
         node=found,
-        history=portal.db.submissions(node_id),
+        history=portal.db.submissions(node_id, light=True),
         active=portal.db.newest_valid(node_id),
         has_link=node_id in portal.db.active_tokens(),
         max_mb=portal.settings.max_upload_bytes >> 20,
@@ -169,6 +186,7 @@ def submission(sid: int) -> str:
         submission=found,
         active=portal.db.newest_valid(found.node_id),
         back=url_for("samordnare.node", node_id=found.node_id),
+        out_of_step=found.node_id in portal.storage.out_of_step,
         download=url_for("samordnare.submission_file", sid=sid),
     )
 
@@ -180,7 +198,7 @@ def submission_file(sid: int) -> Response:
     found = portal.db.submission(sid)
     if found is None:
         abort(404)
-    return send_submission_file(portal.storage.path_of(found), found.original_name)
+    return send_submission_file(found, portal.storage.path_of(found))
 
 
 @bp.post("/inlamning/<int:sid>/aterstall")
@@ -212,13 +230,43 @@ def output(rel: str) -> Response:
     return send_file(doc.path, as_attachment=True, download_name=doc.name)
 
 
+@bp.get("/lagring")
+@login_required
+def storage() -> str:
+    portal = context().portal
+    rows = housekeeping.usage(portal.storage)
+    return render_template(
+        "storage.html",
+        rows=rows,
+        names=portal.node_names(),
+        total=sum(r.bytes for r in rows),
+        prunable=sum(r.prunable_bytes for r in rows),
+        quota=portal.settings.quota_bytes,
+        per_hour=portal.settings.uploads_per_hour,
+        pruned=(request.args.get("filer", type=int), request.args.get("byte", type=int)),
+    )
+
+
+@bp.post("/lagring/rensa")
+@login_required
+def prune() -> Response:
+    files, size = housekeeping.prune(context().portal.storage)
+    return redirect(url_for("samordnare.storage", filer=files, byte=size), code=303)
+
+
 @bp.get("/lankar")
 @login_required
 def links() -> str:
     portal = context().portal
     org = portal.project.organisation
     have = portal.db.active_tokens()
-    return render_template("links.html", total=len(org.nodes), with_link=len(set(have) & set(org.nodes)))
+    return render_template(
+        "links.html",
+        total=len(org.nodes),
+        with_link=len(set(have) & set(org.nodes)),
+        base=_base_url(),
+        configured_base=bool(portal.settings.base_url),
+    )
 
 
 @bp.post("/lankar")

@@ -80,8 +80,36 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)
         """,
     ),
+    (
+        2,
+        # removed_at: when the stored file was removed (pruned by the coordinator, or never
+        # kept because it was no workbook; then stored_path is '').
+        """
+        ALTER TABLE submissions ADD COLUMN removed_at TEXT;
+        CREATE INDEX submissions_node_time ON submissions(node_id, uploaded_at)
+        """,
+    ),
+    (
+        3,
+        # Server-side coordinator sessions (hpdocs.web.sessions): only the id's SHA-256. The
+        # cookie signing key no longer lives in the database.
+        """
+        CREATE TABLE sessions (
+            id_hash TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            client TEXT NOT NULL DEFAULT ''
+        );
+        DELETE FROM meta WHERE key = 'session_secret'
+        """,
+    ),
 ]
 LATEST = MIGRATIONS[-1][0]
+MAX_ID = (1 << 63) - 1
+LIGHT_COLUMNS = (
+    "id, node_id, uploaded_at, original_name, stored_path, sha256, size, ok, errors, warnings,"
+    " uploaded_by, restored_from, removed_at"
+)
 
 
 def now() -> str:
@@ -103,6 +131,12 @@ class Submission:
     problems: list[dict[str, str]] = field(hash=False)
     uploaded_by: str  # "lank" (personal link) or "samordnare"
     restored_from: int | None = None
+    removed_at: str | None = None  # the stored file was removed then (or never kept)
+
+    @property
+    def has_file(self) -> bool:
+        """Whether the file as uploaded is still stored (and can be downloaded or restored)."""
+        return bool(self.stored_path) and self.removed_at is None
 
     @property
     def when(self) -> str:
@@ -146,19 +180,27 @@ def _submission(row: sqlite3.Row) -> Submission:
         ok=bool(row["ok"]),
         errors=row["errors"],
         warnings=row["warnings"],
-        problems=json.loads(row["problems_json"]),
+        problems=json.loads(row["problems_json"]) if "problems_json" in row.keys() else [],  # noqa: SIM118
         uploaded_by=row["uploaded_by"],
         restored_from=row["restored_from"],
+        removed_at=row["removed_at"],
     )
 
 
 class Database:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            migrate(conn)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as conn:
+                conn.execute("PRAGMA journal_mode=WAL")
+                migrate(conn)
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise ConfigError(
+                f"Webbsidans databas {self.path} kan inte öppnas eller skrivas ({exc}). Servern "
+                "behöver skrivrätt till projektmappen (och mappen inlamningar/); kontrollera "
+                "behörigheterna eller kör servern som en användare som får skriva där."
+            ) from exc
 
     def _connect(self) -> closing[sqlite3.Connection]:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -209,32 +251,70 @@ class Database:
         return _submission(row)
 
     def submission(self, sid: int) -> Submission | None:
+        if not 0 < sid <= MAX_ID:  # SQLite integers are 64-bit: a larger id is simply not there
+            return None
         row = self._one("SELECT * FROM submissions WHERE id = ?", sid)
         return _submission(row) if row else None
 
-    def submissions(self, node_id: str | None = None) -> list[Submission]:
-        """Newest first."""
+    def submissions(self, node_id: str | None = None, *, light: bool = False) -> list[Submission]:
+        """Newest first; `light`: without the problems (their JSON can be large), for lists."""
+        columns = LIGHT_COLUMNS if light else "*"
         if node_id is None:
-            rows = self._all("SELECT * FROM submissions ORDER BY id DESC")
+            rows = self._all(f"SELECT {columns} FROM submissions ORDER BY id DESC")  # noqa: S608
         else:
-            rows = self._all("SELECT * FROM submissions WHERE node_id = ? ORDER BY id DESC", node_id)
+            rows = self._all(
+                f"SELECT {columns} FROM submissions WHERE node_id = ? ORDER BY id DESC",  # noqa: S608
+                node_id,
+            )
         return [_submission(r) for r in rows]
 
     def newest_valid(self, node_id: str) -> Submission | None:
         row = self._one(
-            "SELECT * FROM submissions WHERE node_id = ? AND ok = 1 ORDER BY id DESC LIMIT 1", node_id
+            f"SELECT {LIGHT_COLUMNS} FROM submissions WHERE node_id = ? AND ok = 1 ORDER BY id DESC LIMIT 1",  # noqa: S608
+            node_id,
         )
         return _submission(row) if row else None
 
     def latest_per_node(self, *, valid_only: bool = False) -> dict[str, Submission]:
         where = "WHERE ok = 1" if valid_only else ""
         rows = self._all(
-            f"SELECT * FROM submissions WHERE id IN (SELECT MAX(id) FROM submissions {where} GROUP BY node_id)"  # noqa: S608
+            f"SELECT {LIGHT_COLUMNS} FROM submissions"  # noqa: S608
+            f" WHERE id IN (SELECT MAX(id) FROM submissions {where} GROUP BY node_id)"
         )
         return {r["node_id"]: _submission(r) for r in rows}
 
-    def stored_paths(self) -> set[str]:
-        return {r[0] for r in self._all("SELECT DISTINCT stored_path FROM submissions")}
+    def stored_paths(self, *, present_only: bool = False) -> set[str]:
+        """Stored file paths the records name (`present_only`: not removed, not '')."""
+        where = "WHERE stored_path != '' AND removed_at IS NULL" if present_only else ""
+        return {r[0] for r in self._all(f"SELECT DISTINCT stored_path FROM submissions {where}")}  # noqa: S608
+
+    def stored_bytes(self, node_id: str) -> int:
+        """Bytes the node's stored files take (a restore shares its file: counted once)."""
+        row = self._one(
+            "SELECT COALESCE(SUM(size), 0) FROM (SELECT stored_path, MAX(size) AS size FROM submissions"
+            " WHERE node_id = ? AND stored_path != '' AND removed_at IS NULL GROUP BY stored_path)",
+            node_id,
+        )
+        return int(row[0]) if row else 0
+
+    def uploads_since(self, node_id: str, since: str) -> int:
+        """Uploads through the node's personal link since `since` (ISO time)."""
+        row = self._one(
+            "SELECT COUNT(*) FROM submissions WHERE node_id = ? AND uploaded_at >= ?"
+            " AND uploaded_by = 'lank' AND restored_from IS NULL",
+            node_id,
+            since,
+        )
+        return int(row[0]) if row else 0
+
+    def mark_removed(self, ids: list[int], *, actor: str) -> None:
+        with self.transaction() as conn:
+            stamp = now()
+            for sid in ids:
+                conn.execute(
+                    "UPDATE submissions SET removed_at = ? WHERE id = ? AND removed_at IS NULL", (stamp, sid)
+                )
+            _log(conn, actor, "rensning", "", f"{len(ids)} inlämningars filer borttagna")
 
     def nodes_with_submissions(self) -> set[str]:
         return {r[0] for r in self._all("SELECT DISTINCT node_id FROM submissions")}
@@ -297,12 +377,30 @@ class Database:
                 " changed_at = excluded.changed_at",
                 (password_hash, now()),
             )
+            conn.execute("DELETE FROM sessions")  # a new password ends every login
             _log(conn, "samordnare", "nytt lösenord")
 
     def password(self) -> tuple[str, str] | None:
         """(hash, changed at) or None when no password is set."""
         row = self._one("SELECT password_hash, changed_at FROM coordinator WHERE id = 1")
         return (row[0], row[1]) if row else None
+
+    # Coordinator sessions (hpdocs.web.sessions) -------------------------------------------------
+    def add_session(self, id_hash: str, expires_at: str, client: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM sessions WHERE expires_at < ?", (now(),))
+            conn.execute(
+                "INSERT INTO sessions (id_hash, created_at, expires_at, client) VALUES (?, ?, ?, ?)",
+                (id_hash, now(), expires_at, client),
+            )
+
+    def session_valid(self, id_hash: str, at: str) -> bool:
+        row = self._one("SELECT 1 FROM sessions WHERE id_hash = ? AND expires_at > ?", id_hash, at)
+        return row is not None
+
+    def end_session(self, id_hash: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM sessions WHERE id_hash = ?", (id_hash,))
 
     # Audit, builds, meta ---------------------------------------------------------------------
     def log(self, actor: str, action: str, node_id: str = "", detail: str = "") -> None:

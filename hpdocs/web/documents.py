@@ -4,16 +4,16 @@ Only files under the project's output folder (`utdata/`) are ever served, and on
 listing below contains: a requested path is looked up in the listing, never opened as given,
 and its resolved location must still lie inside the output folder (no `..`, no symlinks out).
 
-Which business area a file belongs to: the build records a node id per output when it has one
-(`Output.node_id`, or `node`), kept with the build in the database; otherwise the file name is
-matched against the organisation's names (the outputs are named after their scope, see
-`pipeline.safe_name`). A file that matches no business area is company-wide: the coordinator
-and the company's own link see it.
+Who may fetch a file is decided by what the build recorded, never guessed from file names:
+every build records the node id and kind of each output (`Output.node_id`, `Output.kind`) in
+the output folder's `index.json` (written by every build, CLI or web) and, for builds from the
+web page, in the database. Deny by default: a file with no recorded node, or a node no longer
+in the organisation, is the coordinator's only.
 """
 
 from __future__ import annotations
 
-import re
+import json
 import threading
 import traceback
 from collections.abc import Callable
@@ -24,7 +24,6 @@ from typing import Any
 from hpdocs.atomic import ProjectLock
 from hpdocs.errors import HpdocsError
 from hpdocs.org import Node, Organisation
-from hpdocs.pipeline import safe_name
 from hpdocs.project import Project
 from hpdocs.reporting import headline
 from hpdocs.web.db import Database
@@ -45,7 +44,8 @@ class Document:
     rel: str  # POSIX path relative to the output folder: the id in URLs
     title: str
     group: str
-    area_id: str  # business area id, or "" for company-wide
+    node_id: str  # the node the build recorded for the file; "" = none (coordinator only)
+    kind: str  # as recorded: "psb", "mum", "styrelse", "sammanstallning", "problemrapport"
     path: Path
 
     @property
@@ -53,23 +53,16 @@ class Document:
         return self.path.name
 
 
-def _name_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
-
-
-def area_by_name(stem: str, org: Organisation) -> str:
-    """The business area whose (or whose unit's) name the file name contains; longest wins."""
-    best: tuple[int, Node] | None = None
-    for node in org.nodes.values():
-        if node.level == "bolag":
-            continue
-        for name in {node.name, safe_name(node.name)}:
-            if name and _name_pattern(name).search(stem) and (best is None or len(name) > best[0]):
-                best = (len(name), node)
-    if best is None:
-        return ""
-    area = org.business_area_of(best[1].id)
-    return area.id if area else ""
+def recorded_outputs(output_dir: Path, fallback: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    """What the newest build recorded per output: `index.json`, else the web build's record."""
+    try:
+        doc = json.loads((output_dir / "index.json").read_text(encoding="utf-8"))
+        records = doc["utdata"]
+        if isinstance(records, list) and all(isinstance(r, dict) and "nod" in r for r in records):
+            return [{k: str(v) for k, v in r.items()} for r in records]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return list(fallback or [])
 
 
 def list_documents(project: Project, recorded: list[dict[str, str]] | None = None) -> list[Document]:
@@ -79,7 +72,7 @@ def list_documents(project: Project, recorded: list[dict[str, str]] | None = Non
         return []
     base = root.resolve()
     org = project.organisation
-    known = {r.get("fil", ""): r for r in recorded or []}
+    known = {r.get("fil", ""): r for r in recorded_outputs(root, recorded)}
     docs: list[Document] = []
     for path in sorted(root.rglob("*")):
         rel_parts = path.relative_to(root).parts
@@ -92,26 +85,28 @@ def list_documents(project: Project, recorded: list[dict[str, str]] | None = Non
         rel = path.relative_to(root).as_posix()
         record = known.get(rel, {})
         node_id = record.get("nod", "")
-        if node_id in org.nodes:
-            area = org.business_area_of(node_id)
-            area_id = area.id if area else ""
-        else:
-            area_id = area_by_name(path.stem, org)
+        if node_id not in org.nodes:
+            node_id = ""  # nothing recorded (or a node since removed): the coordinator's only
         group = record.get("grupp") or (
             GROUPS.get(rel_parts[0], "Översikt") if len(rel_parts) > 1 else "Översikt"
         )
-        docs.append(Document(rel, record.get("titel") or path.stem, group, area_id, path))
+        kind = record.get("typ", "")
+        docs.append(Document(rel, record.get("titel") or path.stem, group, node_id, kind, path))
     return docs
 
 
-def visible_to(doc: Document, node: Node, org: Organisation) -> bool:
-    """What a personal link may fetch: its business area's documents (all, for the company)."""
-    if doc.group not in MANAGER_GROUPS:
-        return False
+def reach(node: Node, org: Organisation) -> set[str]:
+    """The nodes whose outputs a personal link may fetch: its business area's scope (a unit's
+    link sees its business area's documents), the whole organisation for the company's link."""
     if node.level == "bolag":
-        return True
-    area = org.business_area_of(node.id)
-    return area is not None and doc.area_id == area.id
+        return set(org.nodes)
+    top = org.business_area_of(node.id) or node
+    return {n.id for n in org.scope(top.id)}
+
+
+def visible_to(doc: Document, allowed: set[str]) -> bool:
+    """What a personal link may fetch: documents recorded for a node within its `reach`."""
+    return doc.group in MANAGER_GROUPS and bool(doc.node_id) and doc.node_id in allowed
 
 
 def find_document(docs: list[Document], rel: str) -> Document | None:
@@ -123,7 +118,14 @@ def _output_record(root: Path, output: Any) -> dict[str, str]:
     path = Path(output.path)
     node = getattr(output, "node_id", None) or getattr(output, "node", None) or ""
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
-    return {"fil": rel, "titel": str(output.title), "grupp": str(output.group), "nod": str(node)}
+    kind = getattr(output, "kind", "") or ""
+    return {
+        "fil": rel,
+        "titel": str(output.title),
+        "grupp": str(output.group),
+        "nod": str(node),
+        "typ": str(kind),
+    }
 
 
 def run_build(project: Project, progress: Callable[[str], None]) -> tuple[str, list[dict[str, str]]]:

@@ -18,14 +18,21 @@ from hpdocs.errors import TemplateError
 from hpdocs.org import Node
 from hpdocs.planversions import archive_plan
 from hpdocs.web.app import context, submitted
-from hpdocs.web.documents import Document, find_document, list_documents, visible_to
-from hpdocs.web.storage import TooLarge
+from hpdocs.web.db import Submission
+from hpdocs.web.documents import Document, find_document, list_documents, reach, visible_to
+from hpdocs.web.limits import LimitReached
+from hpdocs.web.storage import TooLarge, download_name
 from hpdocs.workbook.house_style import DEFAULT, house_style_for
 from hpdocs.workbook.write import WorkbookSpec, workbook_filename, write_workbook
 
 bp = Blueprint("chef", __name__, url_prefix="/n/<token>")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIMETYPES = {
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
+}
 
 
 def _node(token: str) -> Node:
@@ -40,13 +47,17 @@ def _documents(node: Node) -> list[Document]:
     project = portal.project
     build = portal.db.last_build(finished=True)
     docs = list_documents(project, build.outputs if build else None)
-    return [d for d in docs if visible_to(d, node, project.organisation)]
+    allowed = reach(node, project.organisation)
+    return [d for d in docs if visible_to(d, allowed)]
 
 
-def send_submission_file(path: Path, name: str) -> Response:
-    if not path.is_file():
+def send_submission_file(submission: Submission, path: Path) -> Response:
+    """The stored file as uploaded; 404 when it was never kept or has been pruned."""
+    if not submission.has_file or not path.is_file():
         abort(404)
-    return send_file(path, as_attachment=True, download_name=name, mimetype=XLSX)
+    name = download_name(submission.original_name, submission.stored_path)
+    mimetype = MIMETYPES.get(path.suffix.lower(), XLSX)
+    return send_file(path, as_attachment=True, download_name=name, mimetype=mimetype)
 
 
 @bp.get("")
@@ -54,7 +65,7 @@ def home(token: str) -> str:
     node = _node(token)
     portal = context().portal
     org = portal.project.organisation
-    history = portal.db.submissions(node.id)
+    history = portal.db.submissions(node.id, light=True)
     active = portal.db.newest_valid(node.id)
     return render_template(
         "manager.html",
@@ -105,6 +116,11 @@ def upload(token: str) -> Response | tuple[str, int]:
         submission = context().portal.upload(node, file.stream, file.filename, by="lank")
     except TooLarge:
         abort(413)
+    except LimitReached as exc:
+        back = url_for("chef.home", token=token)
+        return render_template(
+            "error.html", code=exc.status, reason="grans", detail=str(exc), back=back
+        ), exc.status
     submitted(submission)
     return redirect(url_for("chef.result", token=token, sid=submission.id), code=303)
 
@@ -122,6 +138,7 @@ def result(token: str, sid: int) -> str:
         submission=submission,
         active=portal.db.newest_valid(node.id),
         back=url_for("chef.home", token=token),
+        out_of_step=node.id in portal.storage.out_of_step,
         download=url_for("chef.submission_file", token=token, sid=sid),
     )
 
@@ -133,7 +150,7 @@ def submission_file(token: str, sid: int) -> Response:
     submission = portal.own_submission(node, sid)
     if submission is None:
         abort(404)
-    return send_submission_file(portal.storage.path_of(submission), submission.original_name)
+    return send_submission_file(submission, portal.storage.path_of(submission))
 
 
 @bp.get("/dokument/<path:rel>")

@@ -4,8 +4,8 @@
 - A personal link carries `secrets.token_urlsafe(32)` (256 bits). The database keeps only its
   SHA-256, so a copy of the database gives nobody a working link; that is also why a link can
   be shown only when it is made (export or rotation), never later.
-- Sessions are Flask's signed cookies (itsdangerous); a CSRF token lives in the session and
-  every form posts it back.
+- The session cookie is Flask's signed cookie (itsdangerous) with a CSRF token that every form
+  posts back; a coordinator login in it is only a server-side session id (hpdocs.web.sessions).
 """
 
 from __future__ import annotations
@@ -70,32 +70,50 @@ def new_csrf_token() -> str:
 
 
 class LoginThrottle:
-    """At most `attempts` failed logins per client within `window` seconds.
+    """At most `attempts` failed logins per client, and `global_attempts` from all clients
+    together, within `window` seconds.
 
-    Kept in memory: a restart forgets it, which is fine for slowing down guessing.
+    An attempt is counted when it starts (`begin`), before the slow password check, so parallel
+    guesses cannot all pass the check at once; a correct password (`succeeded`) takes the
+    client's attempts back. Kept in memory: a restart forgets it, which is fine for slowing down
+    guessing. Behind a proxy without `betrodd_proxy` every client has the proxy's address.
     """
 
-    def __init__(self, attempts: int = 5, window: float = 600.0) -> None:
+    def __init__(self, attempts: int = 5, window: float = 600.0, global_attempts: int = 100) -> None:
         self.attempts = attempts
         self.window = window
+        self.global_attempts = global_attempts
         self._failures: dict[str, deque[float]] = {}
+        self._all: deque[tuple[float, str]] = deque()
         self._lock = threading.Lock()
 
-    def _recent(self, client: str, at: float) -> deque[float]:
-        failures = self._failures.setdefault(client, deque())
-        while failures and at - failures[0] > self.window:
-            failures.popleft()
-        return failures
+    def _prune(self, at: float) -> None:
+        while self._all and at - self._all[0][0] > self.window:
+            _, client = self._all.popleft()
+            failures = self._failures.get(client)
+            if failures:
+                failures.popleft()
+                if not failures:
+                    del self._failures[client]
 
-    def blocked(self, client: str) -> bool:
-        with self._lock:
-            return len(self._recent(client, time.monotonic())) >= self.attempts
-
-    def failed(self, client: str) -> None:
+    def begin(self, client: str) -> str:
+        """Count one attempt; returns "" when it may go ahead, else why not (Swedish)."""
         with self._lock:
             at = time.monotonic()
-            self._recent(client, at).append(at)
+            self._prune(at)
+            minutes = round(self.window / 60)
+            if len(self._failures.get(client, ())) >= self.attempts:
+                return f"För många felaktiga försök. Vänta {minutes} minuter och försök igen."
+            if len(self._all) >= self.global_attempts:
+                return (
+                    "För många felaktiga inloggningsförsök just nu, från olika håll; inloggningen är "
+                    f"spärrad en stund. Vänta {minutes} minuter och försök igen."
+                )
+            self._failures.setdefault(client, deque()).append(at)
+            self._all.append((at, client))
+            return ""
 
     def succeeded(self, client: str) -> None:
         with self._lock:
             self._failures.pop(client, None)
+            self._all = deque(entry for entry in self._all if entry[1] != client)

@@ -16,15 +16,47 @@ from typing import IO
 from hpdocs.inbox import check_identity
 from hpdocs.org import Node
 from hpdocs.planversions import loader
-from hpdocs.problems import Problem
+from hpdocs.problems import Problem, Severity
 from hpdocs.project import CONFIG_NAME, Project, load_project
 from hpdocs.web import security
 from hpdocs.web.db import Database, Submission
+from hpdocs.web.limits import Admission, LimitReached
+from hpdocs.web.serverlock import ServerLock
 from hpdocs.web.settings import WebSettings
-from hpdocs.web.storage import Storage, clean_original_name
+from hpdocs.web.storage import Storage, TooLarge, clean_original_name
 from hpdocs.workbook import contract as c
 from hpdocs.workbook.read import WorkbookRead, read_workbook
 from hpdocs.workbook.write import nodes_for_workbooks
+
+# A file refused with one of these is no workbook at all (random bytes, a program, a zip bomb):
+# its record is kept, the file is not (it would only fill the disk).
+NOT_A_WORKBOOK = frozenset(
+    {
+        "fil-tom",
+        "fil-inte-arbetsbok",
+        "fil-zipbomb",
+        "fil-xml-dtd",
+        "fil-trasig",
+        "fil-olasbar",
+        "fil-lasare-kraschade",
+        "fil-for-stor",
+    }
+)
+
+
+MAX_PROBLEMS = 200  # problems kept and shown per submission (errors first); the counts are exact
+
+
+def kept_problems(read: WorkbookRead) -> list[dict[str, str]]:
+    """The first MAX_PROBLEMS problems, errors first: a workbook of junk rows has one per row."""
+    errors = [p for p in read.report.problems if p.severity == Severity.ERROR]
+    warnings = [p for p in read.report.problems if p.severity != Severity.ERROR]
+    return [p.to_dict() for p in [*errors, *warnings][:MAX_PROBLEMS]]
+
+
+def problem_counts(read: WorkbookRead) -> tuple[int, int]:
+    errors = len(read.report.errors)
+    return errors, len(read.report.problems) - errors
 
 
 class ProjectHolder:
@@ -102,6 +134,13 @@ class Portal:
         self.settings = settings
         self.db = Database(settings.database)
         self.storage = Storage(settings.uploads, self.db)
+        self.lock = ServerLock(settings.uploads)
+        self.admission = Admission(
+            self.db,
+            quota_bytes=settings.quota_bytes,
+            per_hour=settings.uploads_per_hour,
+            max_upload=settings.max_upload_bytes,
+        )
 
     @property
     def project(self) -> Project:
@@ -111,8 +150,18 @@ class Portal:
         return {n.id: n.name for n in self.project.organisation.nodes.values()}
 
     def start(self) -> list[str]:
-        """At start-up: repair whatever a crash left (see hpdocs.web.storage)."""
-        return self.storage.reconcile(self.project.inbox, self.node_names())
+        """At start-up: take the project's server lock (one server per project, see
+        hpdocs.web.serverlock), then repair whatever a crash left (see hpdocs.web.storage)."""
+        self.lock.acquire()
+        try:
+            return self.storage.reconcile(self.project.inbox, self.node_names())
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def close(self) -> None:
+        """Let another server start on this project (also happens when the process ends)."""
+        self.lock.release()
 
     # Personal links ------------------------------------------------------------------------
     def node_for_token(self, token: str) -> Node | None:
@@ -167,19 +216,42 @@ class Portal:
         return read
 
     def upload(self, node: Node, stream: IO[bytes], filename: str | None, *, by: str) -> Submission:
-        """Store, check and record one upload; a valid one becomes the node's inbox file."""
+        """Store, check and record one upload; a valid one becomes the node's inbox file.
+
+        Through a personal link the node's quota and hourly limit apply (hpdocs.web.limits):
+        LimitReached before anything is stored."""
+        if by == "samordnare":
+            return self._upload(node, stream, filename, by=by, room=self.settings.max_upload_bytes)
+        with self.admission.admit(node.id) as room:
+            try:
+                return self._upload(node, stream, filename, by=by, room=room)
+            except TooLarge:
+                if room < self.settings.max_upload_bytes:
+                    raise LimitReached(
+                        f"Filen får inte plats: lagringsutrymmet för den här länken "
+                        f"({self.settings.quota_bytes >> 20} MB) är nästan fullt. Be samordnaren att "
+                        "rensa gamla inlämningar (sidan Lagring), och lämna sedan in igen.",
+                        507,
+                    ) from None
+                raise
+
+    def _upload(
+        self, node: Node, stream: IO[bytes], filename: str | None, *, by: str, room: int
+    ) -> Submission:
         name = clean_original_name(filename)
-        received = self.storage.receive(node.id, stream, name, limit=self.settings.max_upload_bytes)
+        received = self.storage.receive(node.id, stream, name, limit=room)
         try:
             read = self.check(received.path, node, name)
             submission = self.storage.commit(
                 received,
                 ok=read.report.usable,  # one bad cell excludes that value, not the workbook
-                problems=[p.to_dict() for p in read.report.problems],
+                problems=kept_problems(read),
+                counts=problem_counts(read),
                 uploaded_by=by,
                 actor="samordnare" if by == "samordnare" else f"länk {node.id}",
                 inbox=self.project.inbox,
                 node_name=node.name,
+                keep=not any(p.code in NOT_A_WORKBOOK for p in read.report.problems),
             )
         finally:
             self.storage.discard(received)  # a no-op once committed (renamed)
@@ -191,15 +263,17 @@ class Portal:
         if old is None:
             raise KeyError(submission_id)
         node = self.project.organisation.nodes.get(old.node_id)
-        if node is None:
+        if node is None or not old.has_file:
             raise KeyError(old.node_id)
         read = self.check(self.storage.path_of(old), node, old.original_name)
         return self.storage.record_restore(
             old,
-            problems=[p.to_dict() for p in read.report.problems],
+            problems=kept_problems(read),
+            counts=problem_counts(read),
             actor="samordnare",
             inbox=self.project.inbox,
             node_name=node.name,
+            ok=read.report.usable,  # as an upload: one bad cell excludes a value, not the workbook
         )
 
     def own_submission(self, node: Node, submission_id: int) -> Submission | None:

@@ -4,12 +4,15 @@
     databas = "inlamningar/webb.sqlite"   # SQLite database (relative to the project folder)
     inlamningar = "inlamningar"           # every uploaded file, one folder per node
     max_mb = 20                           # largest upload
+    kvot_mb = 100                         # stored files per personal link (0: no quota)
+    inlamningar_per_timme = 30            # uploads per personal link and hour (0: no limit)
     sista_dag = 2022-10-15                # after this date a missing unit counts as late
     bas_url = "https://hp.exempel.se"     # start of the personal links (default: as requested)
     betrodd_proxy = "127.0.0.1"           # X-Forwarded-* trusted only from this address
     sokvagsprefix = "/hp"                 # when the proxy serves the page under a sub-path
     saker_cookie = false                  # true behind HTTPS: the session cookie needs HTTPS
     bygg_efter_inlamning = false          # rebuild the documents after each valid upload
+    nyckelfil = "inlamningar/.webbnyckel" # cookie signing key (0600; or HPDOCS_WEBB_NYCKEL)
 
 The project loader (hpdocs.project) ignores this table, so the CLI never depends on it.
 """
@@ -33,13 +36,16 @@ class WebSettings:
     database: Path
     uploads: Path
     max_upload_bytes: int = 20 * MiB
+    quota_bytes: int = 100 * MiB  # per node, uploads through its personal link; 0 = none
+    uploads_per_hour: int = 30  # per node, through its personal link; 0 = no limit
     deadline: date | None = None
     base_url: str = ""
     trusted_proxy: str = ""  # address of the reverse proxy; "" = remove X-Forwarded-* headers
     url_prefix: str = ""
     secure_cookie: bool = False
     build_after_upload: bool = False
-    secret_key: str = ""  # empty: a random key kept in the database (sessions survive restarts)
+    secret_key: str = ""  # empty: HPDOCS_WEBB_NYCKEL or the key file (never the database)
+    key_file: Path = Path("inlamningar/.webbnyckel")
     session_hours: int = 8
     extra: dict[str, Any] = field(default_factory=dict)  # Flask config overrides (tests)
 
@@ -79,7 +85,10 @@ def load_settings(root: Path, **overrides: Any) -> WebSettings:
     settings = WebSettings(
         database=root / str(table.get("databas", "inlamningar/webb.sqlite")),
         uploads=root / str(table.get("inlamningar", "inlamningar")),
+        key_file=root / str(table.get("nyckelfil", "inlamningar/.webbnyckel")),
         max_upload_bytes=max(number("max_mb", 20), 1) * MiB,
+        quota_bytes=number("kvot_mb", 100) * MiB,
+        uploads_per_hour=number("inlamningar_per_timme", 30),
         deadline=deadline,
         base_url=str(table.get("bas_url", "")).rstrip("/"),
         trusted_proxy=str(table.get("betrodd_proxy", "")),

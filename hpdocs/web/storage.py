@@ -12,7 +12,9 @@ of an upload is what makes a crash harmless:
 A crash before 3 leaves a hidden temporary file, removed at start-up; between 3 and 4 a whole
 file that no record names, moved to `<uploads>/.foraldralosa/` at start-up (never deleted); after
 4 the start-up `reconcile` redoes step 5. So there is never a half file nor a record without
-its file.
+its file. Start-up touches only files older than `GRACE` seconds: one server per project is
+enforced (hpdocs.web.serverlock), and the grace period keeps even a server that somehow runs
+beside it (another machine on a shared folder) from losing the other's uploads in flight.
 
 The inbox: consolidation (`hpdocs consolidate`/`build`, from the CLI or the web page) reads
 every workbook in the project's inbox folder. For each node the web page keeps exactly one file
@@ -31,6 +33,8 @@ import re
 import secrets
 import shutil
 import threading
+import time
+import unicodedata
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
@@ -39,13 +43,18 @@ from pathlib import Path
 from typing import IO
 
 from hpdocs.atomic import atomic_path, fsync_path
+from hpdocs.errors import HpdocsError
 from hpdocs.pipeline import safe_name
+from hpdocs.safety import sniff_kind
 from hpdocs.web.db import Database, NewSubmission, Submission
 
 UPLOAD_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls"}
 TEMP_PREFIX = ".upload-"
 ORPHANS = ".foraldralosa"
 CHUNK = 1 << 20
+# What hpdocs.atomic names the temporary copy of one of our inbox files: ".<name>.<hex12><suffix>".
+INBOX_TEMP = re.compile(r"^\..+ \((?:.+, )?webb\)\.\w+\.[0-9a-f]{12}\.\w+$")
+GRACE = 15 * 60  # seconds: start-up leaves younger temporary and unrecorded files alone
 
 
 class TooLarge(Exception):
@@ -71,7 +80,8 @@ def node_folder(node_id: str) -> str:
 
 def clean_original_name(name: str | None) -> str:
     """The file name as the user's computer called it; text for display, never a path."""
-    base = re.split(r"[\\/]", name or "")[-1]
+    # NFKC first: fullwidth "．．／" is "../" once normalised (and in an ASCII fallback name).
+    base = re.split(r"[\\/]", unicodedata.normalize("NFKC", name or ""))[-1]
     # Leading dots would hide the file and are what is left of "..\\" once a client drops
     # the backslashes; they are never part of a real workbook's name.
     base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(". ")
@@ -81,6 +91,20 @@ def clean_original_name(name: str | None) -> str:
 def upload_suffix(name: str) -> str:
     suffix = Path(name).suffix.lower()
     return suffix if suffix in UPLOAD_SUFFIXES else ".xlsx"
+
+
+def content_suffix(path: Path) -> str:
+    """The suffix the content calls for (xlsx content named .ods is stored as .xlsx)."""
+    kind = sniff_kind(path)
+    if kind == "xlsx":
+        return ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
+    return {"ods": ".ods", "xls": ".xls"}.get(kind, upload_suffix(path.name))
+
+
+def download_name(original_name: str, stored_path: str) -> str:
+    """The uploader's name with the stored file's suffix (never .html or .exe as sent)."""
+    stem = Path(original_name).stem or "arbetsbok"
+    return stem + (Path(stored_path).suffix or ".xlsx")
 
 
 def inbox_name(node_id: str, node_name: str, suffix: str = ".xlsx") -> str:
@@ -96,12 +120,25 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _counts(problems: list[dict[str, str]]) -> tuple[int, int]:
+    errors = sum(1 for p in problems if p.get("severity") == "fel")
+    return errors, len(problems) - errors
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")  # gone meanwhile: nothing to do
+
+
 class Storage:
     def __init__(self, uploads: Path, db: Database) -> None:
         self.uploads = Path(uploads)
         self.db = db
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        self.out_of_step: set[str] = set()  # nodes whose inbox copy is not the newest valid
 
     def node_lock(self, node_id: str) -> threading.Lock:
         """Serialises the uploads of one node, so the newest upload always ends in the inbox."""
@@ -147,28 +184,35 @@ class Storage:
         actor: str,
         inbox: Path,
         node_name: str,
+        keep: bool = True,
+        counts: tuple[int, int] | None = None,
     ) -> Submission:
-        """Steps 3–5: final name, database record, inbox."""
-        errors = sum(1 for p in problems if p.get("severity") == "fel")
+        """Steps 3–5: final name, database record, inbox. Without `keep` (a file that is no
+        workbook at all) only the record is kept: the file is removed, its path is ''.
+        `counts` (errors, warnings) when `problems` is only the first of them."""
+        errors, warnings = counts or _counts(problems)
         with self.node_lock(received.node_id):
             folder = received.path.parent
-            stamp = datetime.now().strftime("%Y%m%dT%H%M%S_%f")
-            final = folder / f"{stamp}-{received.sha256[:8]}{received.path.suffix}"
-            n = 1
-            while final.exists():
-                n += 1
-                final = folder / f"{stamp}-{received.sha256[:8]}-{n}{received.path.suffix}"
-            received.path.rename(final)
-            fsync_path(folder)
+            final: Path | None = None
+            if keep:
+                suffix = content_suffix(received.path)
+                stamp = datetime.now().strftime("%Y%m%dT%H%M%S_%f")
+                final = folder / f"{stamp}-{received.sha256[:8]}{suffix}"
+                n = 1
+                while final.exists():
+                    n += 1
+                    final = folder / f"{stamp}-{received.sha256[:8]}-{n}{suffix}"
+                received.path.rename(final)
+                fsync_path(folder)
             new = NewSubmission(
                 node_id=received.node_id,
                 original_name=received.original_name,
-                stored_path=final.relative_to(self.uploads).as_posix(),
+                stored_path=final.relative_to(self.uploads).as_posix() if final else "",
                 sha256=received.sha256,
                 size=received.size,
                 ok=ok,
                 errors=errors,
-                warnings=len(problems) - errors,
+                warnings=warnings,
                 problems=problems,
                 uploaded_by=uploaded_by,
             )
@@ -176,37 +220,64 @@ class Storage:
                 submission = self.db.add_submission(new, actor=actor)
             except BaseException:
                 with suppress(OSError):
-                    final.unlink()
+                    if final is not None:
+                        final.unlink()
                 raise
-            self._sync(received.node_id, inbox, node_name)
+            if not keep:
+                self.discard(received)
+            self._try_sync(received.node_id, inbox, node_name)
         return submission
 
     def record_restore(
-        self, old: Submission, *, problems: list[dict[str, str]], actor: str, inbox: Path, node_name: str
+        self,
+        old: Submission,
+        *,
+        problems: list[dict[str, str]],
+        actor: str,
+        inbox: Path,
+        node_name: str,
+        counts: tuple[int, int] | None = None,
+        ok: bool | None = None,
     ) -> Submission:
-        """A restore is a new submission of the same stored file: it is then the newest."""
-        errors = sum(1 for p in problems if p.get("severity") == "fel")
+        """A restore is a new submission of the same stored file: it is then the newest.
+        `ok`: whether the check let it be used (default: no errors at all)."""
+        errors, warnings = counts or _counts(problems)
         new = NewSubmission(
             node_id=old.node_id,
             original_name=old.original_name,
             stored_path=old.stored_path,
             sha256=old.sha256,
             size=old.size,
-            ok=errors == 0,
+            ok=errors == 0 if ok is None else ok,
             errors=errors,
-            warnings=len(problems) - errors,
+            warnings=warnings,
             problems=problems,
             uploaded_by="samordnare",
             restored_from=old.id,
         )
         with self.node_lock(old.node_id):
             submission = self.db.add_submission(new, actor=actor)
-            self._sync(old.node_id, inbox, node_name)
+            self._try_sync(old.node_id, inbox, node_name)
         return submission
 
     def sync_node(self, node_id: str, inbox: Path, node_name: str) -> None:
         with self.node_lock(node_id):
+            self._try_sync(node_id, inbox, node_name)
+
+    def _try_sync(self, node_id: str, inbox: Path, node_name: str) -> None:
+        """The inbox step after a recorded submission. If it fails (a full disk, say) the record
+        stands and the node is flagged `out_of_step` until a later sync succeeds."""
+        try:
             self._sync(node_id, inbox, node_name)
+        except (OSError, HpdocsError) as exc:
+            self.out_of_step.add(node_id)
+            self.db.log("webb", "inkorgen inte i takt", node_id, str(exc))
+        else:
+            self.out_of_step.discard(node_id)
+
+    def retry_out_of_step(self, inbox: Path, node_names: Mapping[str, str]) -> None:
+        for node_id in sorted(self.out_of_step):
+            self.sync_node(node_id, inbox, node_names.get(node_id, ""))
 
     def _sync(self, node_id: str, inbox: Path, node_name: str) -> None:
         """Make the inbox hold a copy of the node's newest valid submission, and only that."""
@@ -234,12 +305,14 @@ class Storage:
                 (inbox / have[1]).unlink()
         self.db.set_inbox_file(node_id, want.id, name)
 
-    def reconcile(self, inbox: Path, node_names: Mapping[str, str]) -> list[str]:
+    def reconcile(self, inbox: Path, node_names: Mapping[str, str], *, grace: float = GRACE) -> list[str]:
         """After a crash: drop temporary files, set aside unrecorded files, redo the inbox.
 
-        Returns what was done, in words, for the log.
+        Only files last changed more than `grace` seconds ago are touched. Returns what was
+        done, in words, for the log.
         """
         done: list[str] = []
+        cutoff = time.time() - grace
         known = self.db.stored_paths()
         if self.uploads.is_dir():
             for folder in sorted(
@@ -247,20 +320,27 @@ class Storage:
             ):
                 for file in sorted(p for p in folder.iterdir() if p.is_file()):
                     rel = file.relative_to(self.uploads).as_posix()
+                    if rel in known or _mtime(file) > cutoff:
+                        continue
                     if file.name.startswith(TEMP_PREFIX):
                         file.unlink()
                         done.append(f"tog bort ofullständig uppladdning {rel}")
-                    elif rel not in known:
+                    else:
                         parked = self.uploads / ORPHANS / f"{folder.name}-{file.name}"
                         parked.parent.mkdir(exist_ok=True)
                         file.rename(parked)
                         done.append(f"flyttade {rel} utan post i databasen till {ORPHANS}/")
         for node_id in sorted(self.db.nodes_with_submissions()):
             self.sync_node(node_id, inbox, node_names.get(node_id, ""))
+        if inbox.is_dir():  # copies into the inbox that a crash cut short (hpdocs.atomic)
+            for file in sorted(p for p in inbox.iterdir() if INBOX_TEMP.match(p.name)):
+                if _mtime(file) <= cutoff:
+                    file.unlink(missing_ok=True)
+                    done.append(f"tog bort ofullständig kopia i inkorgen {file.name}")
         for line in done:
             self.db.log("webb", "städning", "", line)
         return done
 
     def missing_files(self) -> set[str]:
         """Stored paths that the database names but the disk lacks (someone deleted them)."""
-        return {p for p in self.db.stored_paths() if not (self.uploads / p).is_file()}
+        return {p for p in self.db.stored_paths(present_only=True) if not (self.uploads / p).is_file()}

@@ -43,6 +43,9 @@ KIND_ACTIVITY = "aktivitet"
 KIND_MEASURE = "matning"
 KIND_STATUS = "status"
 KIND_OWN = "egen"
+# Rows read per sheet: far above any workbook or roll-up hpdocs writes (a company roll-up has a
+# row per node and item), low enough that junk rows cannot flood memory and the problem lists.
+MAX_SHEET_ROWS = 50_000
 
 
 @dataclass(frozen=True, slots=True)  # slots: an organisation holds millions of these
@@ -586,6 +589,18 @@ def read_workbook(
     return result
 
 
+def too_many_rows(name: str, sheet: str, rows: int) -> Problem:
+    """A sheet longer than MAX_SHEET_ROWS: only its first rows are read, so the file is refused."""
+    found, limit = (f"{n:,}".replace(",", "\u00a0") for n in (rows, MAX_SHEET_ROWS))
+    return Problem(
+        "blad-for-manga-rader",
+        f"Bladet {sheet} har {found} rader; bara de första {limit} läses, så arbetsboken används "
+        "inte. Ta bort raderna under handlingsplanens poster (markera dem, högerklicka, Ta bort), "
+        "spara och lämna in igen.",
+        file=name,
+    )
+
+
 def reader_failure(name: str, exc: BaseException | None) -> Problem:
     """The problem of a file whose reading failed inside a library (or killed its worker)."""
     what = f" ({type(exc).__name__})" if exc is not None else ""
@@ -627,9 +642,10 @@ def _read_into(result: WorkbookRead, path: Path, plan: Plan, index: dict[str, _I
         sheets: list[tuple[str, list[list[Any]]]] = []
         for sheet_name in workbook.sheet_names:
             try:
-                sheets.append(
-                    (sheet_name, workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False))
-                )
+                loaded = workbook.get_sheet_by_name(sheet_name)
+                sheets.append((sheet_name, loaded.to_python(skip_empty_area=False, nrows=MAX_SHEET_ROWS)))
+                if loaded.total_height > MAX_SHEET_ROWS:
+                    result.report.add(too_many_rows(result.name, sheet_name, loaded.total_height))
             except (CalamineError, XmlError, ValueError) as exc:
                 result.report.add(
                     Problem(
