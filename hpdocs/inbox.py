@@ -16,7 +16,7 @@ from hpdocs.org import Organisation
 from hpdocs.plan import Plan
 from hpdocs.problems import Problem, Severity
 from hpdocs.workbook import contract as c
-from hpdocs.workbook.read import Entry, WorkbookRead, plan_index, read_workbook
+from hpdocs.workbook.read import Entry, WorkbookRead
 from hpdocs.workbook.revised import revision_note
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls", ".xlsb"}
@@ -184,9 +184,10 @@ def collect(
     files = find_workbooks(paths, ignored)
     if reader is not None:
         reads = reader(files)
-    else:
-        index = plan_index(plan)
-        reads = [read_workbook(f, plan, index=index) for f in files]
+    else:  # in worker processes: a reader that aborts costs its file, not the run
+        from hpdocs.workbook.parallel import read_many
+
+        reads = read_many(files, plan)
     _name_by_folder(reads, [p for p in paths if p.is_dir()])
     for read in reads:
         check_identity(read, plan, org, year, previous)

@@ -90,11 +90,11 @@ def _project_at(folder: Path) -> Project | None:
 
 def _from_workbook(files: list[Path]) -> Target:
     """No project: the built-in plan and the year the first hpdocs workbook names."""
-    from hpdocs.workbook.read import read_workbook
+    from hpdocs.workbook.parallel import read_one
 
     peek = load_plan(_PEEK_PLAN)
     for path in find_workbooks(files):
-        identity = read_workbook(path, peek).identity
+        identity = read_one(path, peek).identity
         plan_id = identity.get("hpdocs.plan", "")
         if not plan_id:
             continue  # not an hpdocs workbook, or unreadable: its own report will say so

@@ -111,7 +111,10 @@ def test_the_examples_a_user_meets_first() -> None:
     result = CliRunner().invoke(cli, ["validate", "--jsn"], prog_name="hpdocs")
     assert result.stderr.splitlines()[-1] == "Fel: Flaggan \"--jsn\" finns inte. Menade du '--json'?"
     result = CliRunner().invoke(cli, ["init", "x"], prog_name="hpdocs")
-    assert result.stderr.splitlines()[-1] == 'Fel: Ange --namn "Organisationens namn" (eller --fran-projekt MAPP).'
+    assert (
+        result.stderr.splitlines()[-1]
+        == 'Fel: Ange --namn "Organisationens namn" (eller --fran-projekt MAPP).'
+    )
     result = CliRunner().invoke(cli, ["vaidate"], prog_name="hpdocs")
     assert result.stderr.splitlines()[-1] == "Fel: Kommandot \"vaidate\" finns inte. Menade du 'validate'?"
 

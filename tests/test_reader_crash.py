@@ -75,3 +75,46 @@ def test_a_worker_killed_by_a_file_costs_that_file_only(
     reads = parallel.read_many(paths, plan, workers=2)
     assert [r.path for r in reads] == paths  # every file answered, in order
     check(reads)
+
+
+ABORTS = Path(__file__).parent / "data" / "Skadad (kraschar läsaren).xls"  # found by the fuzzer
+
+
+def test_a_file_that_aborts_the_reader_costs_that_file_only(
+    tmp_path: Path, plan: Plan, blank_workbooks: dict[str, Path]
+) -> None:
+    """calamine aborts the whole process on this damaged .xls ("memory allocation of
+    687190016960 bytes failed"): no handler survives that, a worker process does."""
+    from hpdocs.inbox import collect
+    from hpdocs.workbook.parallel import read_one
+
+    folder = tmp_path / "inkorg"
+    folder.mkdir()
+    shutil.copyfile(ABORTS, folder / ABORTS.name)
+    shutil.copyfile(blank_workbooks["E1"], folder / "Enhet Akuten.xlsx")
+    inbox = collect([folder], plan, None, year=2022)  # as validate reads: the default path
+    bad = next(r for r in inbox.reads if r.path.name == ABORTS.name)
+    good = next(r for r in inbox.reads if r.path.name != ABORTS.name)
+    assert bad.report.errors and not bad.report.usable
+    assert good.report.usable and good.node_id == "E1"
+    # The web hand-in reads one upload the same way.
+    alone = read_one(folder / ABORTS.name, plan, name="uppladdad.xls")
+    assert alone.report.errors and alone.name == "uppladdad.xls"
+
+
+def test_validate_survives_a_file_that_aborts_the_reader(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    target = tmp_path / ABORTS.name
+    shutil.copyfile(ABORTS, target)
+    done = subprocess.run(
+        [sys.executable, "-m", "hpdocs", "validate", str(target), "--plan", "hp-2022"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert ABORTS.name in done.stdout and "Traceback" not in done.stderr
+    assert "memory allocation" not in done.stderr  # the reader's last words stay out of sight

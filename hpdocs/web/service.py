@@ -1,7 +1,7 @@
 """What the web page does, without the web: upload, restore, links, status.
 
 The page handlers in hpdocs.web.app only translate HTTP to these calls. Checking a workbook is
-the CLI's own `read_workbook` + `check_identity`; the only check added here is the one only the
+the CLI's own reading (in a worker process) + `check_identity`; the only check added here is the one only the
 web page can make: the workbook must belong to the node whose personal link was used.
 """
 
@@ -25,7 +25,8 @@ from hpdocs.web.serverlock import ServerLock
 from hpdocs.web.settings import WebSettings
 from hpdocs.web.storage import Storage, TooLarge, clean_original_name
 from hpdocs.workbook import contract as c
-from hpdocs.workbook.read import WorkbookRead, read_workbook
+from hpdocs.workbook.parallel import read_one
+from hpdocs.workbook.read import WorkbookRead
 from hpdocs.workbook.write import nodes_for_workbooks
 
 # A file refused with one of these is no workbook at all (random bytes, a program, a zip bomb):
@@ -191,7 +192,7 @@ class Portal:
     def check(self, path: Path, node: Node, name: str) -> WorkbookRead:
         """The CLI's checks, plus: the workbook is this node's own."""
         project = self.project
-        read = read_workbook(path, project.plan, name=name)
+        read = read_one(path, project.plan, name=name)  # in a worker: a crashing reader costs the upload only
         check_identity(read, project.plan, project.organisation, project.year, loader(project))
         if read.report.ok and read.kind == c.KIND_ROLLUP:
             read.report.add(

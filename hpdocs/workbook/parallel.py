@@ -11,7 +11,11 @@ so threads do not help and processes do. Three things keep the processes cheap:
 * A worker sends back a compact tuple of plain strings and numbers (`pack`), not the
   `WorkbookRead` object: pickling records with their dataclass machinery costs about as much as
   a small workbook takes to read. The parent rebuilds the objects (`unpack`).
-* Small inputs are read in this process: starting workers costs more than it saves.
+* Small inputs are read by one worker process, not in this one: a reader library can abort the
+  whole process on a crafted file (calamine's Rust core does on an impossible allocation in a
+  damaged .xls: "memory allocation of 687190016960 bytes failed"), which no exception handler
+  survives. In a worker, that costs the file, never the run. Only `workers=1` reads here
+  (tests and debugging).
 
 The packed form is also what the incremental cache (hpdocs.cache) stores as JSON, so it holds
 only what the file's content decides: the display name is re-attached on the way back.
@@ -27,6 +31,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +45,7 @@ from hpdocs.workbook.read import Entry, WorkbookRead
 Progress = Callable[[str], None]
 Packed = list[Any]  # JSON-compatible: see pack()
 
-MIN_PARALLEL = 8  # fewer files than this are read here: starting workers costs more
+MIN_PARALLEL = 8  # fewer files than this are read by one worker: starting more costs more
 PROGRESS_EVERY = 2.0  # seconds between progress messages
 READ_LABEL = "Läser arbetsböcker"
 PACK_VERSION = 2  # 2: problems carry their row's period, item, text and the written value
@@ -226,15 +231,16 @@ def iter_packed(
     one go: memory then holds the results, not the results twice.
     """
     paths = list(paths)
-    count = min(workers or default_workers(), 61)  # 61: the most Windows allows
     ticker = _Ticker(len(paths), progress)
-    if count <= 1 or len(paths) < MIN_PARALLEL:
+    if workers == 1 or not paths:
         yield from ticker.count(_serial(paths, plan))
         return
+    count = min(workers or default_workers(), 61)  # 61: the most Windows allows
+    size = min(count, len(paths)) if len(paths) >= MIN_PARALLEL else 1
     try:
         context = multiprocessing.get_context(start_method())
         pool = ProcessPoolExecutor(
-            max_workers=min(count, len(paths)),
+            max_workers=size,
             mp_context=context,
             initializer=_init_worker,
             initargs=(plan,),
@@ -242,7 +248,7 @@ def iter_packed(
     except (OSError, ImportError, NotImplementedError):  # no process support (some sandboxes)
         yield from ticker.count(_serial(paths, plan))
         return
-    chunk = max(1, min(32, len(paths) // (count * 8)))
+    chunk = max(1, min(32, len(paths) // (size * 8)))
     done = 0
     try:
         with pool:
@@ -276,17 +282,23 @@ def read_many(
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> list[WorkbookRead]:
-    """Read every workbook, in parallel when it pays; equal to reading them one by one.
-
-    `workers=1` reads in this process; the default uses every core this process may use.
+    """Read every workbook in worker processes (in parallel when it pays); equal to reading them
+    one by one. `workers=1` reads in this process; the default uses every core this process may use.
     """
     paths = list(paths)
-    if (workers or default_workers()) <= 1 or len(paths) < MIN_PARALLEL:
+    if workers == 1:
         index = _read.plan_index(plan)
         ticker = _Ticker(len(paths), progress)
         return list(ticker.count(_read.read_workbook(p, plan, index=index) for p in paths))
     packed = iter_packed(paths, plan, workers=workers, progress=progress)
     return [unpack(data, path) for data, path in zip(packed, paths, strict=True)]
+
+
+def read_one(path: Path, plan: Plan, *, name: str | None = None) -> WorkbookRead:
+    """One untrusted workbook, read in a worker process: if the reader aborts, the file gets the
+    problem `fil-lasare-kraschade` and the caller (a web server, a CLI run) goes on."""
+    (packed,) = iter_packed([path], plan)
+    return unpack(packed, path, name)
 
 
 def _serial(paths: list[Path], plan: Plan) -> Iterator[Packed]:
@@ -297,6 +309,10 @@ def _serial(paths: list[Path], plan: Plan) -> Iterator[Packed]:
 
 def _init_worker(plan: Plan) -> None:
     global _worker_plan, _worker_index
+    # A reader library that aborts writes its last words ("memory allocation of … failed") to
+    # the terminal the person is reading; the file's problem says it in Swedish instead.
+    with suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
     _worker_plan = plan
     _worker_index = _read.plan_index(plan)
 
