@@ -1,0 +1,304 @@
+"""One slide per area: status, activities by name, measures against targets, key comments.
+
+The slide is laid out to fit: the status badge with the scope's own assessment on
+top, the activities (each node's status by name) on the left, the measures (value
+per node, target, on/off target) on the right and the key comments under the
+shorter column. Text starts at 14 pt and shrinks to 12 pt, long plan texts get
+fewer lines, and only then are rows left out, with a line saying how many and that
+the roll-up workbook has them all. An area never takes more than one slide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from pptx.enum.chart import XL_CHART_TYPE
+
+from hpdocs.consolidate import AreaResult, MeasureResult, Rollup
+from hpdocs.levels import capitalise
+from hpdocs.plan import MeasureKind
+from hpdocs.render import slide_layout as sl
+from hpdocs.render import slides_text as st
+from hpdocs.render.slide_layout import Cell, Column, TableBlock
+
+if TYPE_CHECKING:
+    from hpdocs.render.slides import _Deck
+
+SIZES = (14.0, 13.0, 12.0)  # points; nothing on a slide is smaller than 12
+# (text size, lines of a plan text before it is cut), tried in this order until both fit
+FITS = ((14.0, 3), (13.0, 3), (14.0, 2), (12.0, 3), (13.0, 2), (12.0, 2), (12.0, 1))
+GAP = 14.0
+BADGE_WIDTH, BADGE_HEIGHT = 200.0, 44.0
+COMMENT_LINES = 3
+CHART_BAR, CHART_MIN = 18.0, 130.0  # points per bar; the least height worth a chart
+COMMENTS_MIN = 90.0  # the least room for the key comments beside a chart
+GOOD, BAD = "C6EFCE", "FFC7CE"
+
+
+def more(n: int, one: str = "rad", many: str = "rader") -> str:
+    return f"Ytterligare {n} {one if n == 1 else many} finns i sammanställningen (Excel)."
+
+
+def area_slide(deck: _Deck, rollup: Rollup, result: AreaResult) -> None:
+    slide = deck.content_slide(result.area.report_title)
+    x, y, width, height = deck.left, deck.top, deck.width, deck.available
+    strip = _strip(deck, slide, rollup, result, x, y, width)
+    y, height = y + strip + 12, height - strip - 12
+
+    activities = _activity_rows(rollup, result)
+    measures = list(result.measures)
+    columns: list[tuple[str, float]] = []
+    if activities:
+        columns.append(("activities", 0.5 if measures else 0.6))
+    if measures:
+        columns.append(("measures", 1 - columns[0][1] if columns else 0.6))
+    widths = {name: (width - GAP * (len(columns) > 1)) * share for name, share in columns}
+    if len(columns) == 1:
+        widths[columns[0][0]] = width * columns[0][1]
+    comments = st.comment_lines(rollup, result)
+    if not columns and _assessments(rollup, result):
+        columns = [("assessments", 1.0)]
+        widths = {"assessments": width}
+        comments = [c for c in st.comment_lines(rollup, result, statuses=False)]
+
+    tables: dict[str, TableBlock] = {}
+    for size, lines in FITS:
+        tables = {}
+        if activities:
+            tables["activities"] = _activity_table(
+                deck, rollup, activities, widths["activities"], size, lines
+            )
+        if measures:
+            tables["measures"] = _measure_table(deck, rollup, result, widths["measures"], size, lines)
+        if "assessments" in widths:
+            tables["assessments"] = _assessment_table(deck, rollup, result, width, size)
+        if _fits(tables, height, bool(comments)):
+            break
+    shorter = min(tables, key=lambda name: tables[name].height, default="")
+    tables = {
+        name: _clip(t, height - (COMMENTS_MIN if comments and name == shorter and len(tables) > 1 else 0))
+        for name, t in tables.items()
+    }
+
+    left = x
+    bottoms: dict[str, tuple[float, float, float]] = {}  # column -> x, y below it, width
+    for name, _ in columns:
+        table = tables[name]
+        sl.draw_table(slide, table, range(len(table.rows)), left, y)
+        bottoms[name] = (left, y + table.height + 12, widths[name])
+        left += widths[name] + GAP
+    if len(columns) == 1 and columns[0][0] != "assessments":
+        bottoms["rest"] = (left, y, width - (left - x))
+    if not columns:
+        bottoms["rest"] = (x, y, width)
+    end = deck.top + deck.available
+    others = [b for name, b in bottoms.items() if name != "measures"]
+    room_elsewhere = max((end - b[1] for b in others), default=0.0)
+    if "measures" in bottoms and (not comments or room_elsewhere >= COMMENTS_MIN):
+        below_chart = _chart(slide, rollup, result, bottoms["measures"], end)
+        if below_chart != bottoms["measures"] and others:
+            del bottoms["measures"]  # the comments go beside the chart, not under it
+        else:
+            bottoms["measures"] = below_chart
+    if not columns and not comments:
+        comments = ["Inga aktiviteter, mätningar eller kommentarer för perioden."]
+    cx, cy, cw = min(bottoms.values(), key=lambda b: b[1])
+    _comments(deck, slide, comments, cx, cy, cw, end - cy, table_size(tables))
+
+
+def _fits(tables: dict[str, TableBlock], height: float, comments: bool) -> bool:
+    """Every table fits, and one of two leaves room for the key comments under it."""
+    heights = sorted(t.height for t in tables.values())
+    if not heights or heights[-1] > height:
+        return not heights
+    return not comments or len(heights) < 2 or heights[0] <= height - COMMENTS_MIN
+
+
+def table_size(tables: dict[str, TableBlock]) -> float:
+    return min((t.size for t in tables.values()), default=SIZES[0])
+
+
+def _strip(
+    deck: _Deck, slide: Any, rollup: Rollup, result: AreaResult, x: float, y: float, width: float
+) -> float:
+    """The status badge and, beside it, the scope's own assessment text."""
+    plan = rollup.plan
+    level = plan.level(rollup.scope.level)
+    status = st.status_text(result)
+    if result.own_comment:
+        text = f"{capitalise(level.genitive)} kommentar: {st.plain(result.own_comment)}"
+    elif status.endswith(st.PROPOSED):
+        text = (
+            f"Föreslagen utifrån aktiviteternas status; {level.definite} har inte gjort någon egen bedömning."
+        )
+    else:
+        text = f"{capitalise(level.definite)} har inte kommenterat sin bedömning."
+    behind = st.nodes_not_on_plan(rollup, result)
+    if behind and (result.activities or result.own_activities or result.measures):
+        text += f"\n{behind}"
+    inner = (width - BADGE_WIDTH - 16) / deck.scale
+    text = sl.truncate(text, inner, 14.0, 3)
+    height = max(BADGE_HEIGHT, sl.text_height(text, inner, 14.0))
+    deck.badge(slide, status, st.status_fill(plan, result.status), x, y, BADGE_WIDTH, BADGE_HEIGHT)
+    sl.write(sl.text_box(slide, x + BADGE_WIDTH + 16, y, width - BADGE_WIDTH - 16, height), text, 14.0)
+    return height
+
+
+def chart_measure(rollup: Rollup, result: AreaResult) -> tuple[MeasureResult, list[str], list[float]] | None:
+    """The area's first percentage measure that two or more nodes report: it gets a chart."""
+    for m in result.measures:
+        if m.measure.kind in (MeasureKind.TARGET, MeasureKind.SHARE):
+            pairs = [(rollup.label(e.node), v) for e in m.reporting if (v := st.share_of(m, e)) is not None]
+            if len(pairs) >= 2:
+                return m, [name for name, _ in pairs], [value for _, value in pairs]
+    return None
+
+
+def _chart(
+    slide: Any, rollup: Rollup, result: AreaResult, below: tuple[float, float, float], end: float
+) -> tuple[float, float, float]:
+    """A bar per node (0–100 %) with the target, under the measures where there is room."""
+    found = chart_measure(rollup, result)
+    x, y, width = below
+    if found is None:
+        return below
+    m, names, values = found
+    series: list[sl.Series] = [("Värde", values, None)]
+    if m.target is not None:
+        series.append(("Mål", [m.target] * len(values), "BFBFBF"))
+    wanted = 40 + CHART_BAR * len(names) * len(series) + (24 if len(series) > 1 else 0)
+    heading = sl.line_height(12.0) + 2
+    room = end - y - heading
+    if room < min(wanted, CHART_MIN):
+        return below
+    height = min(wanted, room)
+    label = m.measure.display_label
+    sl.write(
+        sl.text_box(slide, x, y, width, heading),
+        f"{label} – per {rollup.plan.level(m.level).singular}"[:90],
+        12.0,
+        bold=True,
+    )
+    spec = sl.ChartSpec(XL_CHART_TYPE.BAR_CLUSTERED, names, series, '0" %"')
+    sl.draw_chart(slide, spec, x, y + heading, width, height)
+    return (x, y + heading + height + 12, width)
+
+
+def _activity_rows(rollup: Rollup, result: AreaResult) -> list[tuple[str, str]]:
+    rows = []
+    for activity in result.activities:
+        what = f"{activity.number}. {activity.text}" if activity.number else activity.text
+        status = st.activity_status(rollup, activity)
+        if list(activity.statuses) == [rollup.scope.id]:
+            status = f"{capitalise(rollup.plan.level(activity.level).definite)}: {status}"
+        rows.append((what, status))
+    for e in result.own_activities:
+        rows.append((f"Egen aktivitet: {e.text}", f"{rollup.label(e.node)}: {e.status or st.NOT_FILLED}"))
+    return rows
+
+
+def _assessments(rollup: Rollup, result: AreaResult) -> list[tuple[str, str, str]]:
+    """The nodes' own assessments of the area (below the scope): name, status, comment."""
+    comments = {e.node: e.comment for e in result.comments if e.item.endswith(".status")}
+    return [
+        (rollup.label(node), status, st.plain(comments.get(node, "")))
+        for node, status in result.node_statuses.items()
+        if node != rollup.scope.id
+    ]
+
+
+def _assessment_table(
+    deck: _Deck, rollup: Rollup, result: AreaResult, width: float, size: float
+) -> TableBlock:
+    """Where the plan has no activities below the scope: who assesses the area how, and why."""
+    below = rollup.plan.level(st.below_level(rollup))
+    spec = [(below.title, 0.25), (f"{capitalise(below.plural_genitive)} bedömning", 0.2), ("Kommentar", 0.55)]
+    rows = [
+        [Cell(name, bold=True), Cell(status, st.status_fill(rollup.plan, status), bold=True), Cell(comment)]
+        for name, status, comment in _assessments(rollup, result)
+    ]
+    return _table(deck, spec, rows, width, size, (0, 0, 4))
+
+
+def _activity_table(
+    deck: _Deck, rollup: Rollup, rows: list[tuple[str, str]], width: float, size: float, lines: int
+) -> TableBlock:
+    below = rollup.plan.level(st.below_level(rollup))
+    spec = [("Aktivitet", 0.55), (f"Status per {below.singular}", 0.45)]
+    return _table(deck, spec, [[Cell(a), Cell(b)] for a, b in rows], width, size, (lines, 0))
+
+
+def _measure_table(
+    deck: _Deck, rollup: Rollup, result: AreaResult, width: float, size: float, lines: int
+) -> TableBlock:
+    rows = []
+    for m in result.measures:
+        label = (
+            f"{m.measure.number}. {m.measure.display_label}" if m.measure.number else m.measure.display_label
+        )
+        target, met = st.measure_target(m)
+        fill = None if met is None else GOOD if met else BAD
+        rows.append([Cell(label), Cell(st.measure_value(rollup, m)), Cell(target, fill)])
+    spec = [("Mätning", 0.4), ("Värde", 0.42), ("Mål", 0.18)]
+    return _table(deck, spec, rows, width, size, (lines, 0, 0))
+
+
+def _table(
+    deck: _Deck,
+    spec: Sequence[tuple[str, float]],
+    rows: list[list[Cell]],
+    width: float,
+    size: float,
+    lines: Sequence[int],
+) -> TableBlock:
+    """A table `width` points wide; columns with a line limit get their text cut to it."""
+    columns = [Column(header, width * share) for header, share in spec]
+    inner = [(c.width - 2 * sl.CELL_MARGIN_X) / deck.scale for c in columns]
+    cut = [
+        [
+            Cell(sl.truncate(c.text, w, size, n) if n else c.text, c.fill, c.bold)
+            for c, w, n in zip(row, inner, lines, strict=True)
+        ]
+        for row in rows
+    ]
+    return TableBlock(columns, cut, size, deck.scale)
+
+
+def _clip(table: TableBlock, height: float) -> TableBlock:
+    """The table with rows left out from the end, and a line saying so, until it fits."""
+    rows = list(table.rows)
+    kept = len(rows)
+    while kept > 0 and TableBlock(table.columns, rows, table.size, table.scale).height > height:
+        kept -= 1
+        note = [Cell(more(len(table.rows) - kept))] + [Cell("")] * (len(table.columns) - 1)
+        rows = [*table.rows[:kept], note]
+    return TableBlock(table.columns, rows, table.size, table.scale)
+
+
+def _comments(
+    deck: _Deck, slide: Any, comments: list[str], x: float, y: float, width: float, room: float, size: float
+) -> None:
+    """As many key comments as fit, each cut to a few lines; the rest counted."""
+    if not comments or room < 2 * sl.line_height(size) + 20:
+        return
+    inner = width / deck.scale
+    heading = "Kommentarer"
+    used = sl.line_height(size) + 4
+    shown: list[str] = []
+    for number, comment in enumerate(comments):
+        text = "• " + sl.truncate(comment, inner - size, size, COMMENT_LINES)
+        need = sl.text_height(text, inner, size) + 4
+        left = len(comments) - number - 1
+        reserve = sl.line_height(size) if left else 0.0
+        if used + need + reserve > room:
+            shown.append(more(len(comments) - number, "kommentar", "kommentarer"))
+            break
+        shown.append(text)
+        used += need
+    sl.write(
+        sl.text_box(slide, x, y, width, sl.line_height(size) + 2), heading, size, bold=True, colour="accent"
+    )
+    body = "\n".join(shown)
+    body_height = sl.text_height(body, inner, size)
+    sl.write(sl.text_box(slide, x, y + sl.line_height(size) + 4, width, body_height + 2), body, size)
