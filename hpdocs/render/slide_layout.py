@@ -425,6 +425,7 @@ def draw_chart(slide: Any, spec: ChartSpec, x: float, y: float, w: float, h: flo
             series.format.fill.fore_color.rgb = RGBColor.from_string(fill)
             series.format.line.color.rgb = RGBColor.from_string("7F7F7F")
         if inside and not fill:  # on the theme's dark accent
+            series.data_labels.show_value = True
             series.data_labels.font.size = Pt(CHART_SIZE)
             series.data_labels.font.color.rgb = RGBColor.from_string("FFFFFF")
             series.data_labels.number_format = spec.number_format
