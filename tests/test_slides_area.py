@@ -185,7 +185,14 @@ def test_region_levels_and_sparse_plan(tmp_path: Path) -> None:
     assert "Verksamhetsområde" not in text.replace(org.node("VO1").name, "")
     assert "Förvaltningens" in text or "Förvaltningen" in text
     assert "2022-2024 2022" not in text
-    assert len(slide_titles(out)) <= 1 + 2 + len(region.areas)
+    titles = slide_titles(out)
+    assert len(titles) <= 1 + 2 + len(region.areas)
+    sparse = [a for a in rollup.areas if not (a.activities or a.own_activities or a.measures)]
+    if len(sparse) > 1:  # areas with nothing to do at these levels share a slide
+        assert "Områden utan aktiviteter för förvaltningen och enheterna" in titles
+        assert len(titles) < 1 + 2 + len(region.areas)
+        for area in sparse:
+            assert f"{area.area.report_title} – " in text
     assert_no_overflow(out)
     assert min(run_sizes(out)) >= 12
 

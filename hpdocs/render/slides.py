@@ -33,7 +33,7 @@ from hpdocs.errors import TemplateError
 from hpdocs.plan import AreaKind
 from hpdocs.render import slide_layout as sl
 from hpdocs.render.slide_layout import Cell, Column, FixedBlock, TableBlock
-from hpdocs.render.slides_area import area_slide
+from hpdocs.render.slides_area import area_slide, is_sparse, sparse_section
 from hpdocs.render.slides_company import behind_slides, matrix_slide
 from hpdocs.render.slides_text import (
     PROPOSED,
@@ -114,8 +114,12 @@ def _subtitle(rollup: Rollup, organisation_name: str) -> str:
 def _business_area(deck: _Deck, rollup: Rollup, organisation_name: str) -> None:
     deck.title_slide(_title(rollup), _subtitle(rollup, organisation_name))
     _status_sections(deck, rollup)
+    sparse = [r for r in rollup.areas if is_sparse(r)]
     for result in rollup.areas:
-        area_slide(deck, rollup, result)
+        if not is_sparse(result):
+            area_slide(deck, rollup, result)
+        elif result is sparse[0]:  # areas with nothing to do at these levels share slides
+            sparse_section(deck, rollup, sparse)
 
 
 def _status_cell(rollup: Rollup, result: AreaResult) -> Cell:

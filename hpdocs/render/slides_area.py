@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 SIZES = (14.0, 13.0, 12.0)  # points; nothing on a slide is smaller than 12
 # (text size, lines of a plan text before it is cut), tried in this order until both fit
-FITS = ((14.0, 3), (13.0, 3), (14.0, 2), (12.0, 3), (13.0, 2), (12.0, 2), (12.0, 1))
+FITS = ((14.0, 6), (14.0, 4), (13.0, 4), (14.0, 3), (13.0, 3), (12.0, 3), (13.0, 2), (12.0, 2), (12.0, 1))
 GAP = 14.0
 BADGE_WIDTH, BADGE_HEIGHT = 200.0, 44.0
 COMMENT_LINES = 3
@@ -103,8 +103,8 @@ def area_slide(deck: _Deck, rollup: Rollup, result: AreaResult) -> None:
             bottoms["measures"] = below_chart
     if not columns and not comments:
         comments = ["Inga aktiviteter, mätningar eller kommentarer för perioden."]
-    cx, cy, cw = min(bottoms.values(), key=lambda b: b[1])
-    _comments(deck, slide, comments, cx, cy, cw, end - cy, table_size(tables))
+    places = sorted(bottoms.values(), key=lambda b: b[1])
+    _comments(deck, slide, comments, places, end, table_size(tables))
 
 
 def _fits(tables: dict[str, TableBlock], height: float, comments: bool) -> bool:
@@ -277,28 +277,71 @@ def _clip(table: TableBlock, height: float) -> TableBlock:
 
 
 def _comments(
-    deck: _Deck, slide: Any, comments: list[str], x: float, y: float, width: float, room: float, size: float
+    deck: _Deck,
+    slide: Any,
+    comments: list[str],
+    places: list[tuple[float, float, float]],
+    end: float,
+    size: float,
 ) -> None:
-    """As many key comments as fit, each cut to a few lines; the rest counted."""
-    if not comments or room < 2 * sl.line_height(size) + 20:
+    """As many key comments as fit, each cut to a few lines: under the shorter column
+    first, then under the other; the rest counted in a last line."""
+    line = sl.line_height(size)
+    places = [p for p in places if end - p[1] >= 2 * line + 20]
+    if not comments or not places:
         return
-    inner = width / deck.scale
-    heading = "Kommentarer"
-    used = sl.line_height(size) + 4
-    shown: list[str] = []
-    for number, comment in enumerate(comments):
-        text = "• " + sl.truncate(comment, inner - size, size, COMMENT_LINES)
-        need = sl.text_height(text, inner, size) + 4
-        left = len(comments) - number - 1
-        reserve = sl.line_height(size) if left else 0.0
-        if used + need + reserve > room:
-            shown.append(more(len(comments) - number, "kommentar", "kommentarer"))
-            break
-        shown.append(text)
-        used += need
-    sl.write(
-        sl.text_box(slide, x, y, width, sl.line_height(size) + 2), heading, size, bold=True, colour="accent"
-    )
-    body = "\n".join(shown)
-    body_height = sl.text_height(body, inner, size)
-    sl.write(sl.text_box(slide, x, y + sl.line_height(size) + 4, width, body_height + 2), body, size)
+    x, y, width = places[0]
+    sl.write(sl.text_box(slide, x, y, width, line + 2), "Kommentarer", size, bold=True, colour="accent")
+    places[0] = (x, y + line + 4, width)
+    left = list(comments)
+    for number, (x, y, width) in enumerate(places):
+        inner = width / deck.scale
+        last = number == len(places) - 1
+        shown: list[str] = []
+        used = 0.0
+        while left:
+            text = "• " + sl.truncate(left[0], inner - size, size, COMMENT_LINES)
+            need = sl.text_height(text, inner, size) + 4
+            rest = len(left) - 1
+            reserve = (
+                sl.text_height(more(rest, "kommentar", "kommentarer"), inner, size) if rest and last else 0.0
+            )
+            if y + used + need + reserve > end:
+                break
+            shown.append(text)
+            used += need
+            left.pop(0)
+        if left and last:
+            shown.append(more(len(left), "kommentar", "kommentarer"))
+        if shown:
+            body = "\n".join(shown)
+            sl.write(sl.text_box(slide, x, y, width, sl.text_height(body, inner, size) + 2), body, size)
+        if not left:
+            return
+
+
+def is_sparse(result: AreaResult) -> bool:
+    """An area without activities or measures for the scope and the levels below it."""
+    return not (result.activities or result.own_activities or result.measures)
+
+
+def sparse_section(deck: _Deck, rollup: Rollup, results: list[AreaResult]) -> None:
+    """Areas the plan gives the scope nothing to do in, together: each with its status,
+    who below assesses it how and why, and other comments."""
+    level = rollup.plan.level(rollup.scope.level)
+    below = rollup.plan.level(st.below_level(rollup))
+    blocks: list[sl.Block] = []
+    for result in results:
+        blocks.append(deck.heading(f"{result.area.report_title} – {st.status_text(result)}"))
+        if result.own_comment:
+            blocks.append(
+                deck.text(f"{capitalise(level.genitive)} kommentar: {st.plain(result.own_comment)}", 14.0)
+            )
+        if _assessments(rollup, result):
+            blocks.append(_assessment_table(deck, rollup, result, deck.width, 14.0))
+        else:
+            blocks.append(deck.text(f"Ingen {below.singular} har bedömt området för perioden.", 14.0))
+        others = st.comment_lines(rollup, result, statuses=False)
+        if others:
+            blocks.append(deck.text("\n".join(f"• {c}" for c in others), 12.0))
+    deck.section(f"Områden utan aktiviteter för {level.definite} och {below.plural_definite}", blocks)
