@@ -14,7 +14,7 @@ from hpdocs.render.slide_layout import Cell, Column, TableBlock
 if TYPE_CHECKING:
     from hpdocs.render.slides import _Deck
 
-MATRIX_SIZES = (16.0, 14.0, 13.0, 12.0)
+MATRIX_SIZES = (20.0, 18.0, 16.0, 14.0, 13.0, 12.0)
 WHY_LINES = 4
 
 
