@@ -193,6 +193,10 @@ def test_region_levels_and_sparse_plan(tmp_path: Path) -> None:
         assert len(titles) < 1 + 2 + len(region.areas)
         for area in sparse:
             assert f"{area.area.report_title} – " in text
+    first = rollup.areas[0]  # only the units' own activities: room for their assessments by name
+    assert first.own_activities and not first.activities
+    headers = [[c.text for c in t.rows[0].cells] for t in tables_on(out, first.area.report_title)]
+    assert ["Enhet", "Enheternas bedömning", "Kommentar"] in headers
     assert_no_overflow(out)
     assert min(run_sizes(out)) >= 12
 

@@ -33,6 +33,7 @@ BADGE_WIDTH, BADGE_HEIGHT = 200.0, 44.0
 COMMENT_LINES = 3
 CHART_BAR, CHART_MIN = 18.0, 130.0  # points per bar; the least height worth a chart
 COMMENTS_MIN = 90.0  # the least room for the key comments beside a chart
+ROOM_FOR_ASSESSMENTS = 0.45  # tables at most this share of the height: the assessments go below
 GOOD, BAD = "C6EFCE", "FFC7CE"
 
 
@@ -43,8 +44,8 @@ def more(n: int, one: str = "rad", many: str = "rader") -> str:
 def area_slide(deck: _Deck, rollup: Rollup, result: AreaResult) -> None:
     slide = deck.content_slide(result.area.report_title)
     x, y, width, height = deck.left, deck.top, deck.width, deck.available
-    strip = _strip(deck, slide, rollup, result, x, y, width)
-    y, height = y + strip + 12, height - strip - 12
+    strip_text, strip = _strip_text(deck, rollup, result, width, behind=True)
+    height -= strip + 12
 
     activities = _activity_rows(rollup, result)
     measures = list(result.measures)
@@ -81,6 +82,15 @@ def area_slide(deck: _Deck, rollup: Rollup, result: AreaResult) -> None:
         for name, t in tables.items()
     }
 
+    # Room to spare under short tables: the assessments below, by name, instead of one line.
+    extra = (
+        "assessments" not in tables
+        and bool(_assessments(rollup, result))
+        and max((t.height for t in tables.values()), default=0.0) <= height * ROOM_FOR_ASSESSMENTS
+    )
+    if extra:
+        strip_text, _ = _strip_text(deck, rollup, result, width, behind=False)
+    y += _draw_strip(deck, slide, result, rollup, strip_text, x, y, width) + 12
     left = x
     bottoms: dict[str, tuple[float, float, float]] = {}  # column -> x, y below it, width
     for name, _ in columns:
@@ -95,12 +105,19 @@ def area_slide(deck: _Deck, rollup: Rollup, result: AreaResult) -> None:
     end = deck.top + deck.available
     others = [b for name, b in bottoms.items() if name != "measures"]
     room_elsewhere = max((end - b[1] for b in others), default=0.0)
-    if "measures" in bottoms and (not comments or room_elsewhere >= COMMENTS_MIN):
+    if "measures" in bottoms and not extra and (not comments or room_elsewhere >= COMMENTS_MIN):
         below_chart = _chart(slide, rollup, result, bottoms["measures"], end)
         if below_chart != bottoms["measures"] and others:
             del bottoms["measures"]  # the comments go beside the chart, not under it
         else:
             bottoms["measures"] = below_chart
+    if extra:
+        top = max((b[1] for name, b in bottoms.items() if name != "rest"), default=y)
+        comments = st.comment_lines(rollup, result, statuses=False)
+        room = end - top - (COMMENTS_MIN if comments else 0.0)
+        table = _clip(_assessment_table(deck, rollup, result, width, table_size(tables)), room)
+        sl.draw_table(slide, table, range(len(table.rows)), x, top)
+        bottoms = {"assessments": (x, top + table.height + 12, width)}
     if not columns and not comments:
         comments = ["Inga aktiviteter, mätningar eller kommentarer för perioden."]
     places = sorted(bottoms.values(), key=lambda b: b[1])
@@ -119,12 +136,12 @@ def table_size(tables: dict[str, TableBlock]) -> float:
     return min((t.size for t in tables.values()), default=SIZES[0])
 
 
-def _strip(
-    deck: _Deck, slide: Any, rollup: Rollup, result: AreaResult, x: float, y: float, width: float
-) -> float:
-    """The status badge and, beside it, the scope's own assessment text."""
-    plan = rollup.plan
-    level = plan.level(rollup.scope.level)
+def _strip_text(
+    deck: _Deck, rollup: Rollup, result: AreaResult, width: float, behind: bool
+) -> tuple[str, float]:
+    """The scope's own assessment text beside the badge (with the nodes below that are not
+    on plan, when `behind`), and the strip's height."""
+    level = rollup.plan.level(rollup.scope.level)
     status = st.status_text(result)
     if result.own_comment:
         text = f"{capitalise(level.genitive)} kommentar: {st.plain(result.own_comment)}"
@@ -134,13 +151,22 @@ def _strip(
         )
     else:
         text = f"{capitalise(level.definite)} har inte kommenterat sin bedömning."
-    behind = st.nodes_not_on_plan(rollup, result)
-    if behind and (result.activities or result.own_activities or result.measures):
-        text += f"\n{behind}"
+    not_on_plan = st.nodes_not_on_plan(rollup, result)
+    if behind and not_on_plan:
+        text += f"\n{not_on_plan}"
     inner = (width - BADGE_WIDTH - 16) / deck.scale
     text = sl.truncate(text, inner, 14.0, 3)
+    return text, max(BADGE_HEIGHT, sl.text_height(text, inner, 14.0))
+
+
+def _draw_strip(
+    deck: _Deck, slide: Any, result: AreaResult, rollup: Rollup, text: str, x: float, y: float, width: float
+) -> float:
+    """The status badge and, beside it, the strip's text; returns the strip's height."""
+    status = st.status_text(result)
+    inner = (width - BADGE_WIDTH - 16) / deck.scale
     height = max(BADGE_HEIGHT, sl.text_height(text, inner, 14.0))
-    deck.badge(slide, status, st.status_fill(plan, result.status), x, y, BADGE_WIDTH, BADGE_HEIGHT)
+    deck.badge(slide, status, st.status_fill(rollup.plan, result.status), x, y, BADGE_WIDTH, BADGE_HEIGHT)
     sl.write(sl.text_box(slide, x + BADGE_WIDTH + 16, y, width - BADGE_WIDTH - 16, height), text, 14.0)
     return height
 
