@@ -10,7 +10,7 @@ the roll-up workbook has them all. An area never takes more than one slide.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pptx.enum.chart import XL_CHART_TYPE
@@ -26,13 +26,14 @@ if TYPE_CHECKING:
     from hpdocs.render.slides import _Deck
 
 SIZES = (14.0, 13.0, 12.0)  # points; nothing on a slide is smaller than 12
-# (text size, lines of a plan text before it is cut), tried in this order until both fit
-FITS = ((14.0, 6), (14.0, 4), (13.0, 4), (14.0, 3), (13.0, 3), (12.0, 3), (13.0, 2), (12.0, 2), (12.0, 1))
+LINES = (6, 4, 3, 2, 1)  # lines of a plan text (activity, measure) before it is cut, most first
+# (text size, the fewest lines of plan text), best first: readable texts before large type
+FITS = ((14.0, 3), (13.0, 3), (12.0, 3), (14.0, 2), (13.0, 2), (12.0, 2), (12.0, 1))
 GAP = 14.0
 BADGE_WIDTH, BADGE_HEIGHT = 200.0, 44.0
 COMMENT_LINES = 3
 CHART_BAR, CHART_MIN = 18.0, 130.0  # points per bar; the least height worth a chart
-COMMENTS_MIN = 90.0  # the least room for the key comments beside a chart
+COMMENTS_MIN = 80.0  # the least room for the key comments: a heading, one comment and a note
 ROOM_FOR_ASSESSMENTS = 0.45  # tables at most this share of the height: the assessments go below
 GOOD, BAD = "C6EFCE", "FFC7CE"
 
@@ -64,18 +65,16 @@ def area_slide(deck: _Deck, rollup: Rollup, result: AreaResult) -> None:
         comments = [c for c in st.comment_lines(rollup, result, statuses=False)]
 
     tables: dict[str, TableBlock] = {}
-    for size, lines in FITS:
-        tables = {}
-        if activities:
-            tables["activities"] = _activity_table(
-                deck, rollup, activities, widths["activities"], size, lines
-            )
-        if measures:
-            tables["measures"] = _measure_table(deck, rollup, result, widths["measures"], size, lines)
-        if "assessments" in widths:
-            tables["assessments"] = _assessment_table(deck, rollup, result, width, size)
-        if _fits(tables, height, bool(comments)):
-            break
+    build: dict[str, Callable[[float, int], TableBlock]] = {}
+    if activities:
+        build["activities"] = lambda size, n: _activity_table(
+            deck, rollup, activities, widths["activities"], size, n
+        )
+    if measures:
+        build["measures"] = lambda size, n: _measure_table(deck, rollup, result, widths["measures"], size, n)
+    if "assessments" in widths:
+        build["assessments"] = lambda size, n: _assessment_table(deck, rollup, result, width, size)
+    tables = _fit_tables(build, height, bool(comments))
     shorter = min(tables, key=lambda name: tables[name].height, default="")
     tables = {
         name: _clip(t, height - (COMMENTS_MIN if comments and name == shorter and len(tables) > 1 else 0))
@@ -124,12 +123,37 @@ def area_slide(deck: _Deck, rollup: Rollup, result: AreaResult) -> None:
     _comments(deck, slide, comments, places, end, table_size(tables))
 
 
-def _fits(tables: dict[str, TableBlock], height: float, comments: bool) -> bool:
-    """Every table fits, and one of two leaves room for the key comments under it."""
-    heights = sorted(t.height for t in tables.values())
-    if not heights or heights[-1] > height:
-        return not heights
-    return not comments or len(heights) < 2 or heights[0] <= height - COMMENTS_MIN
+def _fit_tables(
+    build: dict[str, Callable[[float, int], TableBlock]], height: float, comments: bool
+) -> dict[str, TableBlock]:
+    """The tables at the best (size, least lines of plan text) of FITS at which each fits,
+    keeping as many lines as it can, and one of two leaves room for the key comments
+    under it. What does not fit even at 12 pt and one line is clipped by the caller."""
+    made: dict[tuple[str, float, int], TableBlock] = {}
+
+    def table(name: str, size: float, lines: int) -> TableBlock:
+        if (name, size, lines) not in made:
+            made[name, size, lines] = build[name](size, lines)
+        return made[name, size, lines]
+
+    for size, least in FITS:
+        options = {name: [table(name, size, n) for n in LINES if n >= least] for name in build}
+        chosen = {name: next((t for t in ts if t.height <= height), None) for name, ts in options.items()}
+        if any(t is None for t in chosen.values()):
+            continue
+        fitted = {name: t for name, t in chosen.items() if t is not None}
+        if not comments or len(fitted) < 2:
+            return fitted
+        roomy = [
+            (index, name, t)
+            for name, ts in options.items()
+            for index, t in enumerate(ts)
+            if t.height <= height - COMMENTS_MIN
+        ]
+        if roomy:
+            _, name, best = min(roomy, key=lambda r: r[0])
+            return {**fitted, name: best}
+    return {name: table(name, SIZES[-1], 1) for name in build}
 
 
 def table_size(tables: dict[str, TableBlock]) -> float:
