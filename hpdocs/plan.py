@@ -132,10 +132,12 @@ class Area:
     status_title: str = ""  # the area's name as written in the November status table
     goals: tuple[str, ...] = ()
     rows: tuple[LevelRow, ...] = ()
+    sheet_name: str = ""  # a short name for the Excel sheet (at most 31 characters), "" = from the title
 
     @property
     def sheet_title(self) -> str:
-        return self.title
+        """The name the area's sheet is given: the plan's short name, else the title."""
+        return self.sheet_name or self.title
 
     def row(self, level: str) -> LevelRow | None:
         return next((r for r in self.rows if r.level == level), None)

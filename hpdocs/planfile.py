@@ -261,7 +261,30 @@ def _area(node: _Node, number: int, ctx: _Context) -> Area | None:
         status_title=_text(node, "status_title"),
         goals=_texts(node, "goals"),
         rows=tuple(sorted(rows, key=lambda r: LEVEL_KEYS.index(r.level))),
+        sheet_name=_sheet_name(node),
     )
+
+
+SHEET_NAME_LIMIT = 31  # characters Excel allows in a sheet name
+_SHEET_FORBIDDEN = set("[]:*?/\\")
+
+
+def _sheet_name(node: _Node) -> str:
+    """The optional short sheet name (`sheet`), checked against Excel's rules."""
+    name = _text(node, "sheet")
+    if len(name) > SHEET_NAME_LIMIT:
+        node.problem(
+            "plan-bladnamn-for-langt",
+            f'Bladnamnet "{name}" har {len(name)} tecken; Excel tillåter högst {SHEET_NAME_LIMIT}. Korta det.',
+        )
+        return ""
+    if _SHEET_FORBIDDEN & set(name):
+        node.problem(
+            "plan-bladnamn-ogiltigt",
+            f'Bladnamnet "{name}" innehåller något av tecknen [ ] : * ? / \\, som Excel inte tillåter.',
+        )
+        return ""
+    return name
 
 
 def _check_unique(ctx: _Context, root: _Node, plan: Plan) -> None:

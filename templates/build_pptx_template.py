@@ -9,8 +9,9 @@ backgrounds). hpdocs only relies on three layouts, found by name or else by posi
     1  "Rubrik och innehåll"  title (idx 0) and content (idx 1)
     2  "Endast rubrik"        title (idx 0); hpdocs draws tables and charts below it
 
-Fonts are Arial (Liberation Sans on Linux has the same metrics), so the text-height
-estimates in hpdocs.render.slide_layout hold in PowerPoint and in LibreOffice alike.
+The font is Calibri, as in the Word templates (LibreOffice uses the metric-compatible
+Carlito). hpdocs.render.slide_layout measures text with Arial's wider metrics, so its
+text-height estimates err high in PowerPoint and in LibreOffice alike.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from pptx.util import Emu, Inches
 
 OUT = Path(__file__).resolve().parent / "pptx" / "mum-status.pptx"
 ACCENT = "1F4E79"
-FONT = "Arial"
+FONT = "Calibri"  # as the Word templates (build_word_templates.py); LibreOffice uses Carlito
 COLOURS = {
     "dk2": ACCENT,
     "lt2": "E7E6E6",

@@ -2,8 +2,9 @@
 
 PowerPoint table rows do not grow to fit when python-pptx writes them, and text
 autofit is only a flag PowerPoint applies later (python-pptx #296, #701, #1021).
-So hpdocs measures text itself: widths come from the metrics of Arial (the
-template's font; Liberation Sans on Linux has the same metrics), rounded up, and
+So hpdocs measures text itself: widths come from the metrics of Arial (wider than
+the template's Calibri, so the estimate errs high; Liberation Sans on Linux has
+Arial's metrics), line heights from Calibri's taller ones, rounded up, and
 are wrapped word by word as PowerPoint wraps them. Every block gets a height, and
 `paginate` moves what does not fit to a continuation slide. Measuring and drawing
 live together because they must agree on fonts, margins and line spacing. The
@@ -27,13 +28,14 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.util import Emu, Pt
 
 EMU_PER_PT = 12700
-LINE_SPACING = 1.17  # line height as a multiple of the font size (Arial needs 1.15)
+LINE_SPACING = 1.22  # line height as a multiple of the font size (Calibri needs 1.22, Arial 1.15)
 WIDTH_SAFETY = 1.03  # widths are rounded up by this factor
 BOLD_FACTOR = 1.1  # bold characters missing from the bold table
 CELL_MARGIN_X = 5.0  # points left and right inside table cells
 CELL_MARGIN_Y = 3.0  # points above and below
 ELLIPSIS = "…"
 ROW_FILLS = ("FFFFFF", "EEF3F8")
+CHART_SIZE = 12.0  # points: axis labels, data labels and legend
 
 # Advance widths of Arial / Liberation Sans in 1/100 em, grouped by width.
 # fmt: off
@@ -55,7 +57,9 @@ _BOLD = {ch: w / 100 for w, chars in _BOLD_GROUPS.items() for ch in chars}
 # template restyled with another font still gets rows tall enough.
 FONT_SCALES: dict[str, float] = {
     **dict.fromkeys(("arial", "liberation sans", "helvetica", "arimo", "roboto", "aptos"), 1.0),
-    **dict.fromkeys(("calibri", "carlito", "times new roman", "cambria"), 0.97),
+    # Carlito (Calibri's metrics) sets the plan's texts at 0.92 of Arial's width.
+    **dict.fromkeys(("calibri", "carlito"), 0.95),
+    **dict.fromkeys(("times new roman", "cambria"), 0.97),
     **dict.fromkeys(("segoe ui", "tahoma", "trebuchet ms"), 1.05),
     **dict.fromkeys(("georgia", "open sans"), 1.1),
     **dict.fromkeys(("verdana", "century gothic"), 1.2),
@@ -380,18 +384,21 @@ def draw_chart(slide: Any, spec: ChartSpec, x: float, y: float, w: float, h: flo
         data.add_series(name, values)
     chart = slide.shapes.add_chart(spec.chart_type, emu(x), emu(y), emu(w), emu(h), data).chart
     stacked = spec.chart_type == XL_CHART_TYPE.BAR_STACKED
-    chart.font.size = Pt(11)
+    chart.font.size = Pt(CHART_SIZE)
     chart.has_title = False
     chart.has_legend = len(spec.series) > 1
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
     chart.category_axis.reverse_order = True  # first category at the top, as in the plan
-    chart.category_axis.tick_labels.font.size = Pt(10)
+    chart.category_axis.tick_labels.font.size = Pt(CHART_SIZE)
     axis = chart.value_axis
     axis.has_major_gridlines = True
     axis.minimum_scale = 0
-    axis.tick_labels.font.size = Pt(10)
+    if "%" in spec.number_format:
+        axis.maximum_scale = 100  # a share is never drawn past 100 %
+        axis.major_unit = 20
+    axis.tick_labels.font.size = Pt(CHART_SIZE)
     axis.tick_labels.number_format = spec.number_format.split(";")[0]
     axis.tick_labels.number_format_is_linked = False
     columns = list(zip(*(s[1] for s in spec.series), strict=True))
@@ -404,10 +411,23 @@ def draw_chart(slide: Any, spec: ChartSpec, x: float, y: float, w: float, h: flo
     labels = plot.data_labels
     labels.number_format = spec.number_format  # "0;-0;;" hides the zeros of a stack
     labels.number_format_is_linked = False
-    labels.font.size = Pt(10)
-    labels.position = XL_LABEL_POSITION.CENTER if stacked else XL_LABEL_POSITION.OUTSIDE_END
+    labels.font.size = Pt(CHART_SIZE)
+    share = "%" in spec.number_format
+    inside = stacked or share  # a label outside a 100 % bar would stand past the axis
+    labels.position = (
+        XL_LABEL_POSITION.INSIDE_END
+        if share and not stacked
+        else (XL_LABEL_POSITION.CENTER if stacked else XL_LABEL_POSITION.OUTSIDE_END)
+    )
     for series, (_, _, fill) in zip(plot.series, spec.series, strict=True):
         if fill:
             series.format.fill.solid()
             series.format.fill.fore_color.rgb = RGBColor.from_string(fill)
             series.format.line.color.rgb = RGBColor.from_string("7F7F7F")
+        if inside and not fill:  # on the theme's dark accent
+            series.data_labels.show_value = True
+            series.data_labels.font.size = Pt(CHART_SIZE)
+            series.data_labels.font.color.rgb = RGBColor.from_string("FFFFFF")
+            series.data_labels.number_format = spec.number_format
+            series.data_labels.number_format_is_linked = False
+            series.data_labels.position = labels.position

@@ -120,12 +120,59 @@ def split_row_id(value: str) -> tuple[str, str]:
     return item.strip(), period.strip()
 
 
+# Words a shortened sheet name must not end on ("Engagerad ledning och").
+_DANGLING = frozenset(
+    [
+        "och",
+        "eller",
+        "samt",
+        "i",
+        "på",
+        "av",
+        "för",
+        "om",
+        "med",
+        "till",
+        "från",
+        "vid",
+        "mot",
+        "som",
+        "en",
+        "ett",
+        "den",
+        "det",
+        "de",
+    ]
+)
+
+
+def short_sheet_title(title: str) -> str:
+    """A title shortened to Excel's 31 characters at a word boundary, never ending on a
+    conjunction or preposition ("Stärka analys, lärande och" -> "Stärka analys, lärande")."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip().strip("'")
+    if len(cleaned) <= 31:
+        return cleaned
+    words: list[str] = []
+    for word in cleaned.split():
+        if len(" ".join([*words, word])) > 31:
+            break
+        words.append(word)
+    while len(words) > 1 and words[-1].lower().strip("(") in _DANGLING:
+        words.pop()
+    shortened = " ".join(words).rstrip(",;–- (")
+    return shortened if len(shortened) >= 12 else cleaned[:31].rstrip()
+
+
+def named_after(sheet_name: str, title: str, short_name: str = "") -> bool:
+    """Whether a sheet is named as hpdocs names the area's sheet: from its short name, or its
+    title as this and earlier versions shortened it (older workbooks stay unrenamed)."""
+    given = [name for name in (short_name, short_sheet_title(title), title[:25].rstrip()) if name]
+    return any(sheet_name.startswith(name[:25].rstrip()) for name in given)
+
+
 def safe_sheet_title(title: str, taken: set[str]) -> str:
     """An Excel sheet name (max 31 chars, no []:*?/\\) that is not yet taken."""
-    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip().strip("'")
-    if len(cleaned) > 31:
-        cut = cleaned[:31]
-        cleaned = cut.rsplit(" ", 1)[0] if " " in cut[20:] else cut
+    cleaned = short_sheet_title(title)
     candidate, n = cleaned, 2
     while candidate.lower() in {t.lower() for t in taken}:
         suffix = f" ({n})"

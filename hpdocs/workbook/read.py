@@ -734,7 +734,7 @@ def _read_sheets(
 
         read_data_sheet(result, sheets)
         return
-    titles = {a.id: a.sheet_title for a in plan.areas}
+    titles = {a.id: a.title for a in plan.areas}  # full titles: revised notes compare them
     notes = revised.notes_for(result.identity, plan)
     for sheet_name, rows in sheets:
         area_id = _area_marker(rows)
@@ -768,8 +768,9 @@ def _read_sheets(
             continue
         result.areas_found[area_id] = sheet_name
         notes.area_sheet(own_title, titles[area_id])
-        original = c.safe_sheet_title(own_title or titles[area_id], set())  # as the writer named it
-        if not sheet_name.startswith(original[:25].rstrip()):
+        short = plan.area(area_id).sheet_name
+        original = short or c.short_sheet_title(own_title or titles[area_id])  # as the writer names it
+        if not c.named_after(sheet_name, own_title or titles[area_id], short):
             result.report.add(
                 Problem(
                     "blad-omdopt",

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from hpdocs import __version__
 from hpdocs.atomic import atomic_path
 from hpdocs.consolidate import NOT_ASSESSED, AreaResult, Rollup
-from hpdocs.plan import AreaKind, Plan
+from hpdocs.plan import LEVEL_KEYS, AreaKind, Plan
 from hpdocs.reporting import excluded_line, headline, state_lines
 from hpdocs.workbook import contract as c
 from hpdocs.workbook import style as s
@@ -27,6 +27,7 @@ from hpdocs.workbook.identity_write import identity_sheet, identity_values
 from hpdocs.workbook.rawrows import RawPart, StyleIds, TableRows, save_with_rows
 from hpdocs.workbook.rawrows import number as raw_number
 from hpdocs.workbook.read import Entry
+from hpdocs.workbook.rollup_print import name_column_width, print_data_sheet, print_titled
 
 STATUS_FILL = {0: "C6EFCE", 1: "FFEB9C", 2: "FFC7CE"}
 
@@ -107,7 +108,7 @@ def _overview(ws: Worksheet, rollup: Rollup) -> None:
             if color:
                 ws.cell(row=i, column=col).fill = s.PatternFill("solid", fgColor=color)
     ws.freeze_panes = "A4"
-    s.print_setup(ws)
+    print_titled(ws, "1:2")
 
 
 GRID = [18, 5, 56, 26, 48]  # every table on an area sheet shares this grid, so it prints on one page width
@@ -123,14 +124,21 @@ def _item_texts(plan: Plan) -> dict[str, str]:
     return texts
 
 
+def _grid(rollup: Rollup) -> list[float]:
+    """GRID with its first column (level, unit names) wide enough for the longest word."""
+    words = [*rollup.names.values(), *(rollup.plan.level_name(k) for k in LEVEL_KEYS)]
+    return [name_column_width(words, GRID[0]), *GRID[1:]]
+
+
 def _area_sheet(ws: Worksheet, rollup: Rollup, result: AreaResult, texts: dict[str, str]) -> TableRows:
     """The area's heading (cells) and its four tables (raw rows, returned to be saved)."""
     plan = rollup.plan
     names = rollup.names
+    grid = _grid(rollup)
     s.put(ws, 1, 1, result.area.title, font=s.TITLE_FONT)
     s.put(ws, 2, 1, f"Prioritering: {result.area.priority}", alignment=s.WRAP)
     s.merge(ws, "A2:E2")
-    s.fit_row(ws, 2, {1: result.area.priority}, {1: sum(GRID)})
+    s.fit_row(ws, 2, {1: result.area.priority}, {1: sum(grid)})
     own = (
         f"{result.own_status} (egen bedömning)"
         if result.own_status
@@ -144,7 +152,7 @@ def _area_sheet(ws: Worksheet, rollup: Rollup, result: AreaResult, texts: dict[s
     if result.own_comment:
         s.put(ws, 4, 1, result.own_comment, alignment=s.WRAP)
         s.merge(ws, "A4:E4")
-        s.fit_row(ws, 4, {1: result.own_comment}, {1: sum(GRID)})
+        s.fit_row(ws, 4, {1: result.own_comment}, {1: sum(grid)})
     rows: list[list[object]] = []
     for act in result.activities:
         summary = "\n".join(f"{st}: {n}" for st, n in act.counts.items())
@@ -154,7 +162,7 @@ def _area_sheet(ws: Worksheet, rollup: Rollup, result: AreaResult, texts: dict[s
         per_node = "\n".join(f"{names.get(n, n)}: {v or '–'}" for n, v in act.statuses.items())
         rows.append([plan.level_name(act.level), act.number, act.text, summary or "Inga inlämnade", per_node])
     tables = TableRows(ws)
-    row = tables.table(6, ["Nivå", "Nr", "Aktivitet", "Status", "Per enhet"], rows, GRID)
+    row = tables.table(6, ["Nivå", "Nr", "Aktivitet", "Status", "Per enhet"], rows, grid)
     m_rows: list[list[object]] = []
     for m in result.measures:
         target = f"\nMål {m.target:g} %" if m.target is not None else ""
@@ -166,7 +174,7 @@ def _area_sheet(ws: Worksheet, rollup: Rollup, result: AreaResult, texts: dict[s
         row,
         ["Nivå", "Nr", "Mätning", "Resultat", "Per enhet"],
         m_rows or [["–", "", "Inga mätningar", "", ""]],
-        GRID,
+        grid,
     )
     own_rows: list[list[object]] = [
         [names.get(e.node, e.node), e.nr, e.text, e.status, e.comment] for e in result.own_activities
@@ -175,7 +183,7 @@ def _area_sheet(ws: Worksheet, rollup: Rollup, result: AreaResult, texts: dict[s
         row,
         ["Tillagd av", "Nr", "Egen aktivitet", "Status", "Kommentar"],
         own_rows or [["–", "", "Inga egna aktiviteter", "", ""]],
-        GRID,
+        grid,
     )
     comment_rows: list[list[object]] = [
         [names.get(e.node, e.node), e.nr, e.text or texts.get(e.item, e.item), e.status, e.comment]
@@ -185,9 +193,9 @@ def _area_sheet(ws: Worksheet, rollup: Rollup, result: AreaResult, texts: dict[s
         row,
         ["Från", "Nr", "Gäller", "Status", "Kommentar"],
         comment_rows or [["–", "", "Inga kommentarer", "", ""]],
-        GRID,
+        grid,
     )
-    s.print_setup(ws)
+    print_titled(ws, "1:1")
     return tables
 
 
@@ -207,6 +215,7 @@ def _data_sheet(ws: Worksheet, rows: int) -> None:
     for col, key in enumerate(c.DATA_COLUMNS, start=1):
         s.put(ws, 1, col, key, font=s.BOLD)
     ws.freeze_panes = "A2"
+    print_data_sheet(ws)
     ws.auto_filter.ref = f"A1:{ws.cell(row=1, column=len(c.DATA_COLUMNS)).column_letter}{max(rows + 1, 2)}"
 
 
@@ -326,6 +335,7 @@ def write_rollup(rollup: Rollup, path: Path, *, stamps: dict[str, str] | None = 
     _overview(overview, rollup)
     values = identity_values(rollup.plan, rollup.scope, rollup.year, c.KIND_ROLLUP, "", "")
     identity_sheet(wb, values, c.KIND_ROLLUP)
+    print_titled(wb[c.IDENTITY_SHEET], "1:1", landscape=False)
     taken = {c.OVERVIEW_SHEET, c.IDENTITY_SHEET, c.DATA_SHEET}
     texts = _item_texts(rollup.plan)
     parts: list[RawPart] = []
