@@ -97,7 +97,7 @@ def generate_documents(
             add(path, f"{KIND_TITLES['mum']} – {name}", rollup.scope.id, "mum")
     if "styrelse" in wanted and business_area is None:
         add(
-            render_board_paper(project, result.company),
+            render_board_paper(project),
             KIND_TITLES["styrelse"],
             result.company.scope.id,
             "styrelse",
@@ -114,23 +114,24 @@ def generate_documents(
     return outputs
 
 
-def render_board_paper(project: Project, company: Rollup | None = None) -> Path:
-    """The board paper; from the plan alone when nothing has been consolidated yet."""
+def render_board_paper(project: Project) -> Path:
+    """The board paper, from the plan alone (a paper asking for approval shows no status)."""
+    from hpdocs.render.board_context import BoardSettings, plan_heading
     from hpdocs.render.word import render_board
 
     plan, year = project.plan, project.year
     outdir = project.output / "dokument"
     outdir.mkdir(parents=True, exist_ok=True)
     regional = load_plan(project.regional_plan) if project.regional_plan else None
-    path = outdir / safe_name(f"Styrelsebeslut – {plan.title} {year}.docx")
+    path = outdir / safe_name(f"Styrelsebeslut – {plan_heading(plan, year)}.docx")
     return render_board(
         plan,
         path,
         organisation_name=project.name,
         year=year,
-        rollups=company,
         signer=project.signer,
         regional_plan=regional,
+        settings=BoardSettings(**project.board),
         templates_dir=_templates(project),
     )
 

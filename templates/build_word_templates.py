@@ -174,7 +174,6 @@ def _table(
     loop: str,
     cells: list[list[Part | str]],
     *,
-    keep_rows: bool = False,
     shade_first: bool = False,
 ) -> Table:
     """A table with a header row and one data row repeated by `{%tr for %}`."""
@@ -225,8 +224,9 @@ def _table(
         _cell_text(cell.paragraphs[0], parts, "Tabelltext")
     if shade_first:
         _shade(data.cells[0]._tc, ROW_HEAD_FILL)
-    if keep_rows:
-        data._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    # A row never splits across pages (Word moves it whole; only a row taller than a page breaks).
+    for row in (header, data):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     _cell_text(end.cells[0].paragraphs[0], ["{%tr endfor %}"], "Tabelltext")
     doc.add_paragraph(style="Hpdocs notis").paragraph_format.space_after = Pt(2)
     return table
@@ -359,39 +359,107 @@ def build_psb() -> Document:
 # ------------------------------------------------------------------------ board
 
 
+def _kv_table(doc: Document, loop: str, key: str, value: str, widths_mm: tuple[float, float]) -> Table:
+    """A borderless two-column block (the header of a tjänsteskrivelse), rows kept whole."""
+    table = doc.add_table(rows=3, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    for col, w in zip(table.columns, widths_mm, strict=True):
+        col.width = Mm(w)
+        for cell in col.cells:
+            cell.width = Mm(w)
+    start, data, end = table.rows
+    _cell_text(start.cells[0].paragraphs[0], [f"{{%tr for {loop} %}}"], "Tabelltext")
+    _cell_text(data.cells[0].paragraphs[0], [(key, "b")], "Tabelltext")
+    _cell_text(data.cells[1].paragraphs[0], [value], "Tabelltext")
+    bottom = OxmlElement("w:tcBorders")
+    line = OxmlElement("w:bottom")
+    for attr, val in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", BORDER)):
+        line.set(qn(attr), val)
+    bottom.append(line)
+    data.cells[1]._tc.get_or_add_tcPr().append(bottom)
+    data._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    _cell_text(end.cells[0].paragraphs[0], ["{%tr endfor %}"], "Tabelltext")
+    return table
+
+
+def _page_break(doc: Document) -> None:
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.page_break_before = True
+    paragraph.paragraph_format.space_after = Pt(0)
+
+
 def build_board() -> Document:
-    doc = _new("Styrelseärende", "Styrelseärende – handlingsplan för patientsäkerhet")
-    _para(doc, "{{ title }}", style="Title")
-    _para(doc, "{{ organisation }} · {{ plan_subtitle }}", style="Hpdocs notis")
+    doc = _new("Tjänsteskrivelse", "Tjänsteskrivelse – handlingsplan för patientsäkerhet")
+    _para(doc, "Tjänsteskrivelse", style="Hpdocs notis")
+    _kv_table(doc, "h in header", "{{ h.label }}", "{{ h.value }}", (34, 110))
+    _para(doc, "{{ title }}", style="Heading 1").paragraph_format.space_before = Pt(18)
 
     _para(doc, "Ärende", style="Heading 2")
     _para(doc, "{{ arende }}")
     _para(doc, "Förslag till beslut", style="Heading 2")
     _para(doc, ("{{ decision }}", "b"))
     _para(doc, "Sammanfattning", style="Heading 2")
-    _para(doc, "{{ summary }}")
-
-    _tag(doc, "{%p if with_status %}")
-    _para(doc, "Status per område", style="Heading 2")
-    _para(doc, "Status för {{ status_scope }}, {{ status_period }} {{ year }}.", keep=True)
-    _table(
-        doc,
-        ["Typ", "Område", "Status"],
-        [52, 84, 38],
-        "s in status_rows",
-        [["{{ s.kind_label }}"], ["{{ s.title }}"], [("{{ s.status }}", "b")]],
-    )
-    _tag(doc, "{%p endif %}")
-
-    _para(doc, "Bakgrund", style="Heading 2")
-    _tag(doc, "{%p for s in background %}")
-    _para(doc, "{{ s.title }}", style="Heading 3")
-    _para(doc, "{{ s.text }}")
+    _tag(doc, "{%p for s in summary %}")
+    _para(doc, "{{ s }}")
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p if goals %}")
     _para(doc, ("Planens målsättningar:", "b"), keep=True)
     _tag(doc, "{%p for g in goals %}")
     _para(doc, "{{ g }}", style="List Bullet")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+
+    _para(doc, "Bakgrund", style="Heading 2")
+    _tag(doc, "{%p for s in legal_background %}")
+    _para(doc, "{{ s.title }}", style="Heading 3")
+    _para(doc, "{{ s.text }}")
+    _tag(doc, "{%p endfor %}")
+
+    _para(doc, "Konsekvenser", style="Heading 2")
+    _tag(doc, "{%p for c in consequences %}")
+    _para(doc, "{{ c }}")
+    _tag(doc, "{%p endfor %}")
+
+    _para(doc, "Så informeras {{ till|lower }}", style="Heading 2")
+    _para(doc, "{{ informed_intro }}", keep=True)
+    _table(
+        doc,
+        ["När", "Område", "Uppföljning", "Av"],
+        [32, 44, 64, 34],
+        "f in informed",
+        [[("{{ f.when }}", "b")], ["{{ f.area }}"], ["{{ f.text }}"], ["{{ f.by }}"]],
+    )
+
+    # The signature is kept with the text above it (never alone on a page).
+    _para(
+        doc, "Ort och datum: ______________________________________", keep=True
+    ).paragraph_format.space_before = Pt(18)
+    _para(doc, "", keep=True)
+    _para(doc, "______________________________________", keep=True)
+    _tag(doc, "{%p if signer_name %}")
+    _para(doc, "{{ signer_name }}", keep=True)
+    _tag(doc, "{%p endif %}")
+    _para(doc, "{{ signer_title }}", keep=True)
+    _para(doc, ("Bilaga 1: ", "b"), "{{ title }}", style="Hpdocs notis")
+
+    _page_break(doc)
+    _para(doc, "Bilaga 1. {{ title }}", style="Heading 1")
+    _tag(doc, "{%p if plan_subtitle %}")
+    _para(doc, "{{ plan_subtitle }}", style="Hpdocs notis")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p for s in background %}")
+    _para(doc, "{{ s.title }}", style="Heading 3")
+    _para(doc, "{{ s.text }}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p if instructions %}")
+    _para(doc, "Instruktioner", style="Heading 3")
+    _tag(doc, "{%p for i in instructions %}")
+    _para(doc, "{{ i }}", style="List Bullet")
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if has_regional %}")
@@ -418,9 +486,6 @@ def build_board() -> Document:
     _para(doc, "{{ area.background }}", style="Hpdocs notis", keep=True)
     _tag(doc, "{%p endif %}")
     _para(doc, ("Prioritering: ", "b"), "{{ area.priority }}", keep=True)
-    _tag(doc, "{%p if with_status %}")
-    _para(doc, ("Status: ", "b"), "{{ area.status }}", (" ({{ area.status_source }})", "i"), keep=True)
-    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if area.goals %}")
     _tag(doc, "{%p for g in area.goals %}")
     _para(doc, "{{ g }}", style="List Bullet", keep=True)
@@ -437,36 +502,19 @@ def build_board() -> Document:
             ["{{ row.measures }}"],
             ["{{ row.followups }}"],
         ],
-        keep_rows=True,
         shade_first=True,
     )
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p endfor %}")
 
-    _para(doc, "Så följs planen upp under året", style="Heading 2")
-    _para(doc, "Handlingsplanen följs upp enligt planens instruktioner:")
-    _tag(doc, "{%p for i in instructions %}")
-    _para(doc, "{{ i }}", style="List Bullet")
-    _tag(doc, "{%p endfor %}")
-    _para(doc, "Uppföljningarna i planen, ordnade efter när de sker:", keep=True)
+    _para(doc, "Uppföljning under året, i tidsordning", style="Heading 2")
     _table(
         doc,
-        ["När", "Område", "Nivå", "Uppföljning"],
-        [30, 52, 32, 60],
+        ["När", "Område", "Nivå", "Uppföljning", "Av"],
+        [27, 40, 25, 55, 27],
         "f in followups",
-        [[("{{ f.when }}", "b")], ["{{ f.area }}"], ["{{ f.level }}"], ["{{ f.text }}"]],
-        keep_rows=True,
+        [[("{{ f.when }}", "b")], ["{{ f.area }}"], ["{{ f.level }}"], ["{{ f.text }}"], ["{{ f.by }}"]],
     )
-
-    _para(doc, "Underskrift", style="Heading 2")
-    _para(doc, "Ort och datum: ______________________________________", keep=True)
-    _para(doc, "", keep=True)
-    _para(doc, "", keep=True)
-    _para(doc, "______________________________________", keep=True)
-    _tag(doc, "{%p if signer_name %}")
-    _para(doc, "{{ signer_name }}", keep=True)
-    _tag(doc, "{%p endif %}")
-    _para(doc, "{{ signer_title }}")
     return doc
 
 

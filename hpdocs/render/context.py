@@ -29,10 +29,11 @@ PSB_KEYS: frozenset[str] = frozenset({
     "plan_title", "plan_subtitle", "generated", "completeness", "areas", "groups", "statuses",
 })
 BOARD_KEYS: frozenset[str] = frozenset({
-    "organisation", "year", "title", "plan_title", "plan_subtitle", "arende", "decision",
-    "summary", "background", "goals", "has_regional", "regional", "groups", "areas",
-    "instructions", "followups", "with_status", "status_scope", "status_period", "status_rows",
-    "signer", "signer_name", "signer_title", "generated",
+    "organisation", "year", "title", "plan_title", "plan_subtitle", "plan_years", "header", "date",
+    "diarienummer", "till", "arende", "decision", "summary", "legal_background", "consequences",
+    "informed_intro", "informed", "background", "goals", "has_regional", "regional", "groups",
+    "areas", "instructions", "followups", "with_status", "status_scope", "status_period",
+    "status_rows", "signer", "signer_name", "signer_title", "generated",
 })
 # fmt: on
 

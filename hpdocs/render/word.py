@@ -28,7 +28,7 @@ from hpdocs.atomic import atomic_path
 from hpdocs.consolidate import Rollup
 from hpdocs.errors import OutputError, TemplateError
 from hpdocs.plan import Plan
-from hpdocs.render.board_context import board_context
+from hpdocs.render.board_context import BoardSettings, board_context
 from hpdocs.render.context import psb_context
 from hpdocs.resources import template_path
 
@@ -203,20 +203,20 @@ def render_board(
     *,
     organisation_name: str,
     year: int,
-    rollups: Rollup | None = None,
     signer: str = "",
     regional_plan: Plan | None = None,
+    settings: BoardSettings | None = None,
     templates_dir: Path | None = None,
     generated: date | None = None,
 ) -> Path:
-    """The board approval document (styrelsebeslut) for the plan and year."""
+    """The board paper (styrelsebeslut) asking the board to approve the plan for the year."""
     context = board_context(
         plan,
         organisation_name=organisation_name,
         year=year,
-        rollups=rollups,
         signer=signer,
         regional_plan=regional_plan,
+        settings=settings,
         generated=generated,
     )
     return render_docx(_template(BOARD_TEMPLATE, templates_dir), context, out)
