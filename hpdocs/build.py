@@ -66,7 +66,7 @@ def generate_documents(
     scopes: list[Rollup] = [r for vo, r in result.business_areas.items() if business_area in (None, vo)]
     if business_area is None:
         scopes.append(result.company)
-    stamp = f"{year}-{period}"
+    stamp = f"{year}-helår" if result.whole_year else f"{year}-{period}"
 
     def add(path: Path, title: str, node_id: str, kind: str) -> None:
         outputs.append(Output(path, title, "Dokument", node_id, kind))
@@ -77,7 +77,9 @@ def generate_documents(
         if "psb" in wanted:
             path = outdir / safe_name(f"PSB Verksamhetschef – {name} {stamp}.docx")
             add(
-                render_psb(rollup, path, templates, organisation_name=project.name),
+                render_psb(
+                    rollup, path, templates, organisation_name=project.name, whole_year=result.whole_year
+                ),
                 f"{KIND_TITLES['psb']} – {name}",
                 rollup.scope.id,
                 "psb",

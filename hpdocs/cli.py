@@ -70,7 +70,10 @@ def period_option(func: F) -> F:
         "--period",
         "period",
         default=None,
-        help="Uppföljningsperiod, t.ex. 2022-Q3 eller Q3 (standard: senaste perioden med inlämnade värden).",
+        help=(
+            "Uppföljningsperiod, t.ex. 2022-Q3 eller Q3, eller 2022 för hela året (PSB-kapitlet i februari). "
+            "Standard: senaste perioden med inlämnade värden."
+        ),
     )(func)
 
 

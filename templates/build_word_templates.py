@@ -158,9 +158,18 @@ def _tag(doc: Document, tag: str) -> None:
     _para(doc, tag)
 
 
+NEW_PARAGRAPH = "¶"  # in a cell's parts: start a new paragraph in the same cell
+
+
 def _cell_text(cell_paragraph: Paragraph, parts: list[Part | str], style: str) -> None:
     cell_paragraph.style = style
     for part in parts:
+        if part == NEW_PARAGRAPH:
+            new = OxmlElement("w:p")
+            cell_paragraph._p.addnext(new)
+            cell_paragraph = Paragraph(new, cell_paragraph._parent)
+            cell_paragraph.style = style
+            continue
         body, fmt = (part, "") if isinstance(part, str) else part
         run = cell_paragraph.add_run(body)
         run.bold = "b" in fmt or None
@@ -256,34 +265,113 @@ def _new(header_right: str, title: str) -> Document:
 # -------------------------------------------------------------------------- PSB
 
 
+def _loop_table(
+    doc: Document,
+    first: tuple[str, float],
+    columns_loop: str,
+    header_cell: str,
+    data_loop: str,
+    first_cell: list[Part | str],
+    cells_loop: str,
+    data_cell: list[Part | str],
+    last: tuple[str, list[Part | str], float] | None,
+    loop_width_mm: float,
+) -> Table:
+    """A table whose middle columns repeat (`{%tc for %}`), e.g. one column per unit or period.
+
+    docxtpl removes the cells holding the `{%tc %}` tags and shares the table's width among the
+    columns it made, so the table keeps its width whatever the number of columns."""
+    widths = [first[1], 1.0, loop_width_mm, 1.0] + ([last[2]] if last else [])
+    headers = [first[0], f"{{%tc for {columns_loop} %}}", header_cell, "{%tc endfor %}"]
+    headers += [last[0]] if last else []
+    cells: list[list[Part | str]] = [
+        first_cell,
+        [f"{{%tc for {cells_loop} %}}"],
+        data_cell,
+        ["{%tc endfor %}"],
+    ]
+    cells += [last[1]] if last else []
+    table = _table(doc, headers, widths, data_loop, cells, shade_first=True)
+    # hpdocs sets the widths after rendering (hpdocs/render/fit_tables.py): keep this marker
+    description = OxmlElement("w:tblDescription")
+    description.set(qn("w:val"), f"hpdocs-kolumner:{first[1]:g},{last[2] if last else 0:g}")
+    table._tbl.tblPr.append(description)
+    return table
+
+
 def build_psb() -> Document:
     doc = _new(
         "Patientsäkerhetsberättelse – Verksamhetschef",
         "Patientsäkerhetsberättelse – Verksamhetschef",
     )
     _para(doc, "{{ title }}", style="Heading 1")
-    _para(doc, ("{{ scope }}", "b"), " – ", ("{{ period }} {{ year }}", "b"))
-    _para(doc, "{{ plan_title }}. Underlaget sammanställt {{ generated }}.", style="Hpdocs notis")
+    _para(doc, ("{{ scope }}", "b"), " – ", ("{{ period_heading }}", "b"))
+    _tag(doc, "{%p if manager %}")
+    _para(doc, "Ansvarig: {{ manager }}")
+    _tag(doc, "{%p endif %}")
+    _para(
+        doc,
+        "{{ plan_title }}. {{ status_note }} Underlaget sammanställt {{ generated }}.",
+        style="Hpdocs notis",
+    )
 
-    _para(doc, "Inrapportering", style="Heading 2")
-    _para(doc, "{{ completeness.summary }}")
-    _tag(doc, "{%p if completeness.submitted %}")
-    _para(doc, ("Inlämnade: ", "b"), "{{ completeness.submitted_text }}")
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p if completeness.missing %}")
-    _para(doc, ("Saknas: ", "b"), "{{ completeness.missing_text }}")
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p if completeness.rejected %}")
-    _para(doc, ("Avvisade (kunde inte läsas): ", "b"), "{{ completeness.rejected_text }}")
+    _para(doc, "Status per område", style="Heading 2")
+    _para(doc, "{{ matrix.note }}", style="Hpdocs notis", keep=True)
+    _loop_table(
+        doc,
+        ("Område", 50),
+        "c in matrix.columns",
+        "{{ c.name }}",
+        "r in matrix.rows",
+        ["{{ r.title }}"],
+        "cell in r.cells",
+        ["{{ cell.text }}"],
+        ("{{ matrix.own_label }}", [("{{ r.own_text }}", "b")], 34),
+        88,
+    )
+    _para(doc, ("Teckenförklaring: ", "b"), "{{ legend }}", style="Hpdocs notis")
+
+    _para(doc, "Inrapportering {{ period }} {{ year }}", style="Heading 2")
+    _para(doc, "{{ reporting.headline }}", keep=True)
+    _table(
+        doc,
+        ["Läge", "Vilka"],
+        [52, 122],
+        "line in reporting.lines",
+        [[("{{ line.label }}", "b")], ["{{ line.names_text }}"]],
+    )
+    _tag(doc, "{%p if reporting.excluded %}")
+    _para(doc, "Värden som inte räknas (felet gäller bara cellen; resten av arbetsboken används):", keep=True)
+    _table(
+        doc,
+        ["Vem", "Var", "Skrivet", "Varför"],
+        [38, 46, 22, 68],
+        "x in reporting.excluded",
+        [
+            ["{{ x.name }}"],
+            ["{{ x.where }}", NEW_PARAGRAPH, ("{{ x.context }}", "i")],
+            ["{{ x.written }}"],
+            ["{{ x.reason }}"],
+        ],
+    )
     _tag(doc, "{%p endif %}")
 
     _tag(doc, "{%p for area in areas %}")
     _para(doc, "{{ area.heading }}", style="Heading 2")
-    _para(doc, ("Prioritering: ", "b"), "{{ area.priority }}", keep=True)
-    _para(doc, ("Status: ", "b"), "{{ area.status }}", (" ({{ area.status_source }})", "i"), keep=True)
+    _para(
+        doc,
+        ("Status: ", "b"),
+        ("{{ area.status_marked }}", "b"),
+        (" – {{ area.status_source }}", "i"),
+        keep=True,
+    )
+    _tag(doc, "{%p if area.own_comment %}")
+    _para(doc, ("Kommentar till bedömningen: ", "b"), "{{ area.own_comment }}", keep=True)
+    _tag(doc, "{%p endif %}")
+    _para(doc, ("Prioritering: ", "b"), "{{ area.priority }}", style="Hpdocs notis", keep=True)
 
-    _para(doc, "Aktiviteter – {{ area.own_level }}", style="Heading 3")
     _tag(doc, "{%p if area.activities %}")
+    _para(doc, "Aktiviteter – {{ area.own_level }}", style="Heading 3")
     _table(
         doc,
         ["Nr", "Aktivitet", "Status", "Kommentar"],
@@ -291,41 +379,23 @@ def build_psb() -> Document:
         "a in area.activities",
         [["{{ a.nr }}"], ["{{ a.text }}"], ["{{ a.status }}"], ["{{ a.comment }}"]],
     )
-    _tag(doc, "{%p else %}")
-    _para(doc, "Inga aktiviteter på den här nivån i planen.", style="Hpdocs notis")
-    _tag(doc, "{%p endif %}")
-
-    _para(doc, "Mätningar", style="Heading 3")
-    _tag(doc, "{%p if area.measures %}")
-    _table(
-        doc,
-        ["Nivå", "Mätning", "Resultat", "Mål"],
-        [32, 72, 52, 18],
-        "m in area.measures",
-        [["{{ m.level }}"], ["{{ m.text }}"], ["{{ m.result }}"], ["{{ m.target }}"]],
-    )
-    _tag(doc, "{%p else %}")
-    _para(doc, "Planen har inga mätningar för området.", style="Hpdocs notis")
     _tag(doc, "{%p endif %}")
 
     _tag(doc, "{%p for lvl in area.below %}")
-    _para(doc, "{{ lvl.label }} – enheternas bild", style="Heading 3")
-    _tag(doc, "{%p if lvl.area_status_text %}")
-    _para(doc, ("Enheternas bedömning av området: ", "b"), "{{ lvl.area_status_text }}")
-    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if lvl.activities %}")
+    _para(doc, "{{ lvl.heading }} – {{ lvl.label }}", style="Heading 3")
     _table(
         doc,
-        ["Nr", "Aktivitet", "Antal per status", "Ej rapporterat"],
-        [10, 74, 40, 50],
+        ["Nr", "Aktivitet", "Status – vilka", "Kommentarer"],
+        [9, 55, 58, 52],
         "u in lvl.activities",
-        [["{{ u.nr }}"], ["{{ u.text }}"], ["{{ u.counts_text }}"], ["{{ u.not_reported_text }}"]],
+        [["{{ u.nr }}"], ["{{ u.text }}"], ["{{ u.by_status_text }}"], ["{{ u.comments_text }}"]],
     )
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endfor %}")
 
-    _para(doc, "Tillagda aktiviteter", style="Heading 3")
     _tag(doc, "{%p if area.added %}")
+    _para(doc, "Tillagda aktiviteter", style="Heading 3")
     _table(
         doc,
         ["Tillagd av", "Aktivitet", "Status", "Kommentar"],
@@ -333,26 +403,66 @@ def build_psb() -> Document:
         "x in area.added",
         [["{{ x.name }}"], ["{{ x.text }}"], ["{{ x.status }}"], ["{{ x.comment }}"]],
     )
-    _tag(doc, "{%p else %}")
-    _para(doc, "Inga aktiviteter har lagts till.", style="Hpdocs notis")
     _tag(doc, "{%p endif %}")
 
-    _para(doc, "Kommentarer", style="Heading 3")
-    _tag(doc, "{%p if area.comments %}")
-    _tag(doc, "{%p for c in area.comments %}")
-    _para(
+    _tag(doc, "{%p if area.measures %}")
+    _para(doc, "Mätningar", style="Heading 3")
+    _table(
         doc,
-        ("{{ c.name }}", "b"),
-        (" ({{ c.about }})", "i"),
-        ": ",
-        "{{ c.text }}",
-        style="List Bullet",
+        ["Mätning", "Värden", "Totalt", "Mål", "Bedömning"],
+        [52, 60, 28, 14, 20],
+        "m in area.measures",
+        [
+            [("{{ m.label }}", "b"), NEW_PARAGRAPH, ("{{ m.level }}", "i")],
+            ["{{ m.values_text }}"],
+            ["{{ m.total }}"],
+            ["{{ m.target }}"],
+            [("{{ m.met }}", "b")],
+        ],
     )
+    _tag(doc, "{%p endif %}")
+
+    _tag(doc, "{%p if area.comments %}")
+    _para(doc, "Kommentarer", style="Heading 3")
+    _tag(doc, "{%p for c in area.comments %}")
+    _para(doc, ("{{ c.name }}", "b"), (" ({{ c.about }})", "i"), ": ", "{{ c.text }}", style="List Bullet")
     _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p else %}")
-    _para(doc, "Inga kommentarer för perioden.", style="Hpdocs notis")
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endfor %}")
+
+    _para(
+        doc,
+        "{% if whole_year %}Året {{ year }} period för period{% else %}Året hittills{% endif %}",
+        style="Heading 2",
+    )
+    _para(doc, "{{ history.note }}", style="Hpdocs notis", keep=True)
+    _loop_table(
+        doc,
+        ("Område", 60),
+        "p in history.periods",
+        "{{ p }}",
+        "a in history.areas",
+        ["{{ a.title }}"],
+        "s in a.statuses",
+        ["{{ s.text }}"],
+        None,
+        112,
+    )
+    _tag(doc, "{%p if history.measures %}")
+    _para(doc, "Mätningarna period för period", style="Heading 3")
+    _loop_table(
+        doc,
+        ("Mätning", 70),
+        "p in history.periods",
+        "{{ p }}",
+        "m in history.measures",
+        [("{{ m.label }}", "b"), NEW_PARAGRAPH, ("{{ m.area }} · {{ m.level }}", "i")],
+        "v in m.cells",
+        ["{{ v }}"],
+        None,
+        102,
+    )
+    _tag(doc, "{%p endif %}")
     return doc
 
 

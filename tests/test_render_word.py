@@ -18,7 +18,8 @@ from hpdocs.org import Node, Organisation
 from hpdocs.plan import Plan
 from hpdocs.planfile import load_plan
 from hpdocs.render.board_context import board_context
-from hpdocs.render.context import BOARD_KEYS, PSB_KEYS, psb_context, text
+from hpdocs.render.context import BOARD_KEYS, PSB_KEYS, text
+from hpdocs.render.psb_context import psb_context
 from hpdocs.render.pdf import libreoffice_available, to_pdf
 from hpdocs.render.word import render_board, render_docx, render_psb
 from hpdocs.workbook.read import KIND_ACTIVITY, KIND_MEASURE, KIND_OWN, KIND_STATUS, Entry
@@ -240,7 +241,7 @@ def test_psb_context_counts_and_names(rollup: Rollup) -> None:
     first, second = unit_level["activities"][:2]
     assert [c["count"] for c in first["counts"]] == [1, 1]  # Försenad, Klar
     assert "Hemtjänst Öster" in second["not_reported_text"]
-    assert "Enhet Norr (ingen arbetsbok)" in first["not_reported_text"]
+    assert "Enhet Norr (inte inlämnad)" in first["not_reported_text"]
     assert "Enhet Syd (avvisad)" in first["not_reported_text"]
 
 
@@ -278,8 +279,8 @@ def test_psb_keeps_special_characters_and_line_breaks(rollup: Rollup, tmp_path: 
 def test_psb_for_an_empty_period(plan: Plan, tmp_path: Path) -> None:
     empty = consolidate(plan, make_org(), "vo1", "Q1", 2022, [], submitted=[])
     content = doc_text(render_psb(empty, tmp_path / "tom.docx"))
-    assert "Inga aktiviteter har lagts till." in content
-    assert "Inga kommentarer för perioden." in content
+    assert "Tillagda aktiviteter" not in content  # an empty section is left out
+    assert "har rapporterat för Kvartal 1." in content
     assert "Ej rapporterad" in content
 
 
