@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from hpdocs.consolidate import ActivityResult, AreaResult, Rollup
-from hpdocs.plan import LEVEL_KEYS, Area
+from hpdocs.plan import LEVEL_KEYS, Area, MeasureKind
 from hpdocs.render.context import NOT_REPORTED, _area_base, _names, _plain, text
 from hpdocs.render.psb_measures import measure_row
 from hpdocs.render.status_matrix import all_nodes, marked, reporting_state, symbol
@@ -99,12 +99,14 @@ def _comments(rollup: Rollup, result: AreaResult) -> list[dict[str, Any]]:
     """The area's comments once each: scope first, then in organisation order."""
     scope = rollup.scope
     order = list(rollup.names)
+    free_text = {m.measure.id for m in result.measures if m.measure.kind is MeasureKind.TEXT}
     picked = [
         e
         for e in result.comments
         if e.kind in (KIND_MEASURE, KIND_STATUS)
         # activity comments stand in the activity tables, the scope's status comment beside it
         and not (e.node == scope.id and e.kind == KIND_STATUS)
+        and e.item not in free_text  # a free-text answer is the measure's value, shown there
     ]
     picked.sort(key=lambda e: (e.node != scope.id, order.index(e.node) if e.node in order else 1 << 30))
     grouped: dict[tuple[str, str], tuple[Entry, list[str]]] = {}

@@ -98,8 +98,11 @@ def total(result: MeasureResult, target: float | None) -> tuple[str, float | Non
             result.share,
         )
     met = sum(1 for e in result.reporting if meets(m, e.value, target))
-    suffix = f" – {met} av {len(result.reporting)} {MET}" if target is not None else ""
-    return f"{len(result.reporting)} värden{suffix}", None
+    n = len(result.reporting)
+    values = "1 värde" if n == 1 else f"{n} värden"
+    if target is None:
+        return values, None
+    return f"{values} – {met} av {n} {MET}", None
 
 
 def measure_row(
@@ -132,6 +135,8 @@ def measure_row(
     ]
     total_text, total_value = total(result, target)
     total_ok = meets(m, total_value, target)
+    if m.kind is MeasureKind.TARGET and target is not None and values:
+        total_ok = all(v["met"] == MET for v in values)  # met when every node meets it
     lines = [f"{v['name']}: {v['value']}" + (f" ({v['met']})" if v["met"] == NOT_MET else "") for v in values]
     if silent:
         lines.append("Inget värde: " + ", ".join(silent))
