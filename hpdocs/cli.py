@@ -402,7 +402,12 @@ def documents(
             pdf=pdf,
             progress=_progress,
         )
-    click.echo(f"Skapade {len(outputs)} dokument för {result.year}-{result.period}:")
+    span = (
+        f"hela {result.year} (till och med {result.period})"
+        if result.whole_year
+        else f"{result.year}-{result.period}"
+    )
+    click.echo(f"Skapade {len(outputs)} dokument för {span}:")
     _print_outputs(outputs, project.root)
 
 

@@ -319,15 +319,15 @@ def build_psb() -> Document:
     _para(doc, "{{ matrix.note }}", style="Hpdocs notis", keep=True)
     _loop_table(
         doc,
-        ("Område", 50),
+        ("Område", 42),
         "c in matrix.columns",
         "{{ c.name }}",
         "r in matrix.rows",
         ["{{ r.title }}"],
         "cell in r.cells",
         ["{{ cell.text }}"],
-        ("{{ matrix.own_label }}", [("{{ r.own_text }}", "b")], 34),
-        88,
+        ("{{ matrix.own_label }}", [("{{ r.own_text }}", "b")], 30),
+        100,
     )
     _para(doc, ("Teckenförklaring: ", "b"), "{{ legend }}", style="Hpdocs notis")
 
@@ -370,6 +370,9 @@ def build_psb() -> Document:
     _tag(doc, "{%p endif %}")
     _para(doc, ("Prioritering: ", "b"), "{{ area.priority }}", style="Hpdocs notis", keep=True)
 
+    _tag(doc, "{%p if area.activity_note %}")
+    _para(doc, "{{ area.activity_note }}", style="Hpdocs notis")
+    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if area.activities %}")
     _para(doc, "Aktiviteter – {{ area.own_level }}", style="Heading 3")
     _table(

@@ -137,6 +137,8 @@ def test_region_uses_the_plan_level_names(region: ConsolidateResult, tmp_path: P
     vo = next(iter(region.business_areas.values()))
     vo_text = all_text(render_psb(vo, tmp_path / "forvaltning.docx"))
     assert "Förvaltningens egen bedömning" in vo_text
+    # the region's plan has activities at region level only, and the chapter says so
+    assert "Planen anger inga aktiviteter på förvaltningens eller enheternas nivå inom området." in vo_text
     assert "en enhets egen bedömning" in vo_text
     company_text = all_text(render_psb(region.company, tmp_path / "region.docx"))
     assert "Regionens egen bedömning" in company_text

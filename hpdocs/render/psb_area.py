@@ -163,6 +163,16 @@ def psb_area(rollup: Rollup, result: AreaResult) -> dict[str, Any]:
     for m in result.measures:
         expected = [n.id for n in nodes if n.level == m.level]
         measure_rows.append(measure_row(plan, rollup, m, expected, states))
+    levels_in_scope = [plan.level(lvl) for lvl in LEVEL_KEYS[LEVEL_KEYS.index(scope.level) :][:2]]
+    has_activities = any(
+        a.level in LEVEL_KEYS[LEVEL_KEYS.index(scope.level) :][:2] for a in result.activities
+    )
+    activity_note = ""
+    if not has_activities:
+        named = " eller ".join(
+            [levels_in_scope[0].genitive] + [lv.plural_genitive for lv in levels_in_scope[1:]]
+        )
+        activity_note = f"Planen anger inga aktiviteter på {named} nivå inom området."
     if result.own_status:
         source = f"{scope_name.genitive} egen bedömning"
     else:
@@ -178,6 +188,7 @@ def psb_area(rollup: Rollup, result: AreaResult) -> dict[str, Any]:
         "own_comment": text(result.own_comment),
         "own_level": _plain(own_row.label) if own_row else scope_name.title,
         "activities": [_activity_row(a, scope.id) for a in result.activities if a.level == scope.level],
+        "activity_note": activity_note,
         "measures": measure_rows,
         "targets": [m for m in measure_rows if m["has_target"]],
         "below": below,
