@@ -545,7 +545,12 @@ def build_board() -> Document:
         ["När", "Område", "Uppföljning", "Av"],
         [32, 44, 64, 34],
         "f in informed",
-        [[("{{ f.when }}", "b")], ["{{ f.area }}"], ["{{ f.text }}"], ["{{ f.by }}"]],
+        [
+            [("{{ f.when }}", "b")],
+            ["{{ f.area }}", NEW_PARAGRAPH, ("{{ f.activities }}", "i")],
+            ["{{ f.text }}"],
+            ["{{ f.by }}"],
+        ],
     )
 
     # The signature is kept with the text above it (never alone on a page).
@@ -626,7 +631,13 @@ def build_board() -> Document:
         ["När", "Område", "Nivå", "Uppföljning", "Av"],
         [27, 40, 25, 55, 27],
         "f in followups",
-        [[("{{ f.when }}", "b")], ["{{ f.area }}"], ["{{ f.level }}"], ["{{ f.text }}"], ["{{ f.by }}"]],
+        [
+            [("{{ f.when }}", "b")],
+            ["{{ f.area }}", NEW_PARAGRAPH, ("{{ f.activities }}", "i")],
+            ["{{ f.level }}"],
+            ["{{ f.text }}"],
+            ["{{ f.by }}"],
+        ],
     )
     return doc
 

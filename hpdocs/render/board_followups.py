@@ -40,6 +40,14 @@ def _when(f: FollowUp) -> tuple[tuple[int, int], str]:
     return (1, months[0]), prefix + named
 
 
+def _activities(numbers: tuple[str, ...]) -> str:
+    """'aktivitet 1', 'aktiviteterna 1 och 2'; '' when the plan does not say."""
+    numbers = tuple(n for n in numbers if n)
+    if not numbers:
+        return ""
+    return f"aktivitet {numbers[0]}" if len(numbers) == 1 else f"aktiviteterna {_joined(list(numbers))}"
+
+
 def _joined(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " och " + names[-1] if len(names) > 1 else "".join(names)
 
@@ -55,18 +63,21 @@ def _grouped(items: list[tuple[FollowUp, Area, LevelRow]], plan: Plan) -> list[d
         )
         if _plain(area.title) not in group["areas"]:
             group["areas"].append(_plain(area.title))
+            group.setdefault("activities", []).append(f.activities)
     ordered = sorted(groups.values(), key=lambda g: (g["key"], LEVEL_KEYS.index(g["level"])))
     rows, previous = [], ""
     total_areas = len(plan.areas)
     for g in ordered:
         areas = g["areas"]
         f = g["f"]
+        covered = g["activities"][0] if len(areas) == 1 else ()
         rows.append(
             {
                 "when": g["when"] if g["when"] != previous else "",
                 "when_full": g["when"],
                 "rhythm": _plain(f.rhythm),
                 "area": "Alla områden" if total_areas > 1 and len(areas) == total_areas else _joined(areas),
+                "activities": _activities(covered),
                 "level": plan.level(g["level"]).title,
                 "text": text(_numbered(f.number, f.text)),
                 "by": _plain(f.by) or "–",
@@ -100,6 +111,7 @@ def informed_rows(plan: Plan, year: int) -> list[dict[str, Any]]:
             "when_full": f"Senast 1 mars {year + 1}",
             "rhythm": "",
             "area": "Alla områden",
+            "activities": "",
             "level": plan.level(LEVEL_KEYS[0]).title,
             "text": f"Patientsäkerhetsberättelsen för {year}, med kapitlet Verksamhetschef per "
             f"{plan.level(LEVEL_KEYS[1]).singular}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from hpdocs.consolidate import ActivityResult, AreaResult, Rollup
+from hpdocs.levels import capitalise
 from hpdocs.plan import LEVEL_KEYS, Area, MeasureKind
 from hpdocs.render.context import NOT_REPORTED, _area_base, _names, _plain, text
 from hpdocs.render.psb_measures import measure_row
@@ -150,7 +151,7 @@ def psb_area(rollup: Rollup, result: AreaResult) -> dict[str, Any]:
         below.append(
             {
                 "level": level.title,
-                "heading": f"{level.plural_genitive[:1].upper()}{level.plural_genitive[1:]} aktiviteter",
+                "heading": f"{capitalise(level.plural_genitive)} aktiviteter",
                 "label": _plain(row.label),
                 "activities": [
                     _below_activity(rollup, a, at_level, states) for a in result.activities if a.level == lvl
@@ -163,16 +164,11 @@ def psb_area(rollup: Rollup, result: AreaResult) -> dict[str, Any]:
     for m in result.measures:
         expected = [n.id for n in nodes if n.level == m.level]
         measure_rows.append(measure_row(plan, rollup, m, expected, states))
-    levels_in_scope = [plan.level(lvl) for lvl in LEVEL_KEYS[LEVEL_KEYS.index(scope.level) :][:2]]
-    has_activities = any(
-        a.level in LEVEL_KEYS[LEVEL_KEYS.index(scope.level) :][:2] for a in result.activities
-    )
+    shown = LEVEL_KEYS[LEVEL_KEYS.index(scope.level) :][:2]  # the scope's level and the one below
     activity_note = ""
-    if not has_activities:
-        named = " eller ".join(
-            [levels_in_scope[0].genitive] + [lv.plural_genitive for lv in levels_in_scope[1:]]
-        )
-        activity_note = f"Planen anger inga aktiviteter på {named} nivå inom området."
+    if not any(a.level in shown for a in result.activities):
+        names = [plan.level(shown[0]).genitive, *(plan.level(lvl).plural_genitive for lvl in shown[1:])]
+        activity_note = f"Planen anger inga aktiviteter på {' eller '.join(names)} nivå inom området."
     if result.own_status:
         source = f"{scope_name.genitive} egen bedömning"
     else:
