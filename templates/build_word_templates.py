@@ -234,7 +234,8 @@ def _table(
     if shade_first:
         _shade(data.cells[0]._tc, ROW_HEAD_FILL)
     # A row never splits across pages (Word moves it whole; only a row taller than a page breaks).
-    for row in (header, data):
+    # The tag rows go when rendering, but marking them too keeps `hpdocs templates` quiet.
+    for row in table.rows:
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     _cell_text(end.cells[0].paragraphs[0], ["{%tr endfor %}"], "Tabelltext")
     doc.add_paragraph(style="Hpdocs notis").paragraph_format.space_after = Pt(2)
@@ -495,7 +496,8 @@ def _kv_table(doc: Document, loop: str, key: str, value: str, widths_mm: tuple[f
         line.set(qn(attr), val)
     bottom.append(line)
     data.cells[1]._tc.get_or_add_tcPr().append(bottom)
-    data._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     _cell_text(end.cells[0].paragraphs[0], ["{%tr endfor %}"], "Tabelltext")
     return table
 
