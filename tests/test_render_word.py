@@ -19,8 +19,8 @@ from hpdocs.plan import Plan
 from hpdocs.planfile import load_plan
 from hpdocs.render.board_context import board_context
 from hpdocs.render.context import BOARD_KEYS, PSB_KEYS, text
-from hpdocs.render.psb_context import psb_context
 from hpdocs.render.pdf import libreoffice_available, to_pdf
+from hpdocs.render.psb_context import psb_context
 from hpdocs.render.word import render_board, render_docx, render_psb
 from hpdocs.workbook.read import KIND_ACTIVITY, KIND_MEASURE, KIND_OWN, KIND_STATUS, Entry
 
@@ -208,11 +208,7 @@ def test_context_is_plain_data(rollup: Rollup, plan: Plan) -> None:
             assert isinstance(value, str | int | float | bool | Listing), type(value)
 
     walk(psb_context(rollup))
-    walk(
-        board_context(
-            plan, organisation_name="X", year=2022, signer="Eva", regional_plan=plan
-        )
-    )
+    walk(board_context(plan, organisation_name="X", year=2022, signer="Eva", regional_plan=plan))
 
 
 def test_documented_keys_match_contexts(rollup: Rollup, plan: Plan) -> None:
