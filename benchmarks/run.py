@@ -247,7 +247,7 @@ def step_h(folder: Path, info: dict[str, Any]) -> Callable[[], Any] | None:
 
         from hpdocs.build import _pptx_template, generate_documents
         from hpdocs.render.board_context import board_context
-        from hpdocs.render.context import psb_context
+        from hpdocs.render.psb_context import psb_context
         from hpdocs.render.slides import TEMPLATE_NAME
         from hpdocs.render.word import BOARD_TEMPLATE, PSB_TEMPLATE
         from hpdocs.resources import template_path

@@ -214,7 +214,14 @@ def _resave_with_libreoffice(path: Path) -> None:
 
 
 def build_project(
-    folder: Path, *, name: str, plan_name: str, nodes: list[Node], periods: list[str], config_extra: str = ""
+    folder: Path,
+    *,
+    name: str,
+    plan_name: str,
+    nodes: list[Node],
+    periods: list[str],
+    signer: str,
+    config_extra: str = "",
 ) -> None:
     plan = load_plan(plan_name)
     if folder.exists():
@@ -223,7 +230,7 @@ def build_project(
     (folder / "plan.yaml").write_text(builtin_plan_text(plan_name), encoding="utf-8")
     (folder / "hpdocs.toml").write_text(
         f'# Exempelprojekt, skapat av examples/make_examples.py\nnamn = "{name}"\n"år" = {plan.years[0]}\nplan = "plan.yaml"\n'
-        f'organisation = "organisation.xlsx"\ninkorg = "inkorg"\nutdata = "utdata"\nmallar = ""\nundertecknare = "Karin Lund, chefläkare"\n{config_extra}',
+        f'organisation = "organisation.xlsx"\ninkorg = "inkorg"\nutdata = "utdata"\nmallar = ""\nundertecknare = "{signer}"\n{config_extra}',
         encoding="utf-8",
     )
     write_organisation(folder / "organisation.xlsx", nodes, level_names=plan.level_names)
@@ -275,12 +282,14 @@ PROJECTS: dict[str, dict[str, object]] = {
         "plan_name": "hp-2022",
         "nodes": COMPANY,
         "periods": ["Q1", "Q2", "Q3"],
+        "signer": "Karin Lund, chefläkare",
     },
     "region": {
         "name": "Exempelregionen",
         "plan_name": "region-2022-2024",
         "nodes": REGION,
         "periods": ["T1", "T2"],
+        "signer": "Sven Ort, chefläkare",
     },
 }
 

@@ -66,7 +66,7 @@ def generate_documents(
     scopes: list[Rollup] = [r for vo, r in result.business_areas.items() if business_area in (None, vo)]
     if business_area is None:
         scopes.append(result.company)
-    stamp = f"{year}-{period}"
+    stamp = f"{year}-helår" if result.whole_year else f"{year}-{period}"
 
     def add(path: Path, title: str, node_id: str, kind: str) -> None:
         outputs.append(Output(path, title, "Dokument", node_id, kind))
@@ -77,7 +77,9 @@ def generate_documents(
         if "psb" in wanted:
             path = outdir / safe_name(f"PSB Verksamhetschef – {name} {stamp}.docx")
             add(
-                render_psb(rollup, path, templates, organisation_name=project.name),
+                render_psb(
+                    rollup, path, templates, organisation_name=project.name, whole_year=result.whole_year
+                ),
                 f"{KIND_TITLES['psb']} – {name}",
                 rollup.scope.id,
                 "psb",
@@ -97,7 +99,7 @@ def generate_documents(
             add(path, f"{KIND_TITLES['mum']} – {name}", rollup.scope.id, "mum")
     if "styrelse" in wanted and business_area is None:
         add(
-            render_board_paper(project, result.company),
+            render_board_paper(project),
             KIND_TITLES["styrelse"],
             result.company.scope.id,
             "styrelse",
@@ -114,23 +116,24 @@ def generate_documents(
     return outputs
 
 
-def render_board_paper(project: Project, company: Rollup | None = None) -> Path:
-    """The board paper; from the plan alone when nothing has been consolidated yet."""
+def render_board_paper(project: Project) -> Path:
+    """The board paper, from the plan alone (a paper asking for approval shows no status)."""
+    from hpdocs.render.board_context import BoardSettings, plan_heading
     from hpdocs.render.word import render_board
 
     plan, year = project.plan, project.year
     outdir = project.output / "dokument"
     outdir.mkdir(parents=True, exist_ok=True)
     regional = load_plan(project.regional_plan) if project.regional_plan else None
-    path = outdir / safe_name(f"Styrelsebeslut – {plan.title} {year}.docx")
+    path = outdir / safe_name(f"Styrelsebeslut – {plan_heading(plan, year)}.docx")
     return render_board(
         plan,
         path,
         organisation_name=project.name,
         year=year,
-        rollups=company,
         signer=project.signer,
         regional_plan=regional,
+        settings=BoardSettings(**project.board),
         templates_dir=_templates(project),
     )
 

@@ -70,7 +70,10 @@ def period_option(func: F) -> F:
         "--period",
         "period",
         default=None,
-        help="Uppföljningsperiod, t.ex. 2022-Q3 eller Q3 (standard: senaste perioden med inlämnade värden).",
+        help=(
+            "Uppföljningsperiod, t.ex. 2022-Q3 eller Q3, eller 2022 för hela året (PSB-kapitlet i februari). "
+            "Standard: senaste perioden med inlämnade värden."
+        ),
     )(func)
 
 
@@ -399,7 +402,12 @@ def documents(
             pdf=pdf,
             progress=_progress,
         )
-    click.echo(f"Skapade {len(outputs)} dokument för {result.year}-{result.period}:")
+    span = (
+        f"hela {result.year} (till och med {result.period})"
+        if result.whole_year
+        else f"{result.year}-{result.period}"
+    )
+    click.echo(f"Skapade {len(outputs)} dokument för {span}:")
     _print_outputs(outputs, project.root)
 
 

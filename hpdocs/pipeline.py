@@ -45,7 +45,13 @@ def resolve_period(plan: Plan, raw: str, year: int) -> str:
         if text.lower() in (period.id.lower(), period.label.lower(), period.label.lower().replace(" ", "")):
             return period.id
     allowed = ", ".join(f"{year}-{p.id} ({p.label})" for p in plan.periods)
-    raise UsageError(f'Okänd period "{raw}". Välj en av: {allowed}.')
+    raise UsageError(f'Okänd period "{raw}". Välj en av: {allowed}, eller {year} för hela året.')
+
+
+def is_whole_year(raw: str | None, year: int) -> bool:
+    """`--period 2022` (or `helår`, `2022-helår`): the whole year, for the yearly PSB in February."""
+    text = (raw or "").strip().lower()
+    return text in (str(year), "helår", "helar", f"{year}-helår", f"{year}-helar", f"helår {year}")
 
 
 def default_period(plan: Plan, year: int, entries: list[Entry], today: date | None = None) -> str:
@@ -76,6 +82,7 @@ class ConsolidateResult:
     files: list[Path] = field(default_factory=list)
     problem_reports: list[Path] = field(default_factory=list)
     kept: set[Path] = field(default_factory=set)  # outputs left as an earlier run wrote them
+    whole_year: bool = False  # `--period 2022`: documents cover the year up to `period`
 
     @property
     def rollups(self) -> list[Rollup]:
@@ -148,9 +155,13 @@ def consolidate_project(
         else:
             reader = partial(read_many, plan=plan, progress=progress)
         inbox = collect([project.inbox], plan, org, year=year, reader=reader, previous=loader(project))
-    chosen = resolve_period(plan, period, year) if period else default_period(plan, year, inbox.entries)
+    whole_year = is_whole_year(period, year)
+    if period and not whole_year:
+        chosen = resolve_period(plan, period, year)
+    else:  # the whole year stands at its last period reported in
+        chosen = default_period(plan, year, inbox.entries)
     areas, company = with_previous(project, *rollup_all(plan, org, inbox, chosen, year))
-    result = ConsolidateResult(inbox, chosen, year, areas, company)
+    result = ConsolidateResult(inbox, chosen, year, areas, company, whole_year=whole_year)
     write_outputs(project, result, progress=progress, incremental=use_cache)
     return result
 

@@ -26,6 +26,7 @@ from hpdocs.planfile import BUILTIN_PLANS, BUILTIN_PREFIX, builtin_plan_text, lo
 from hpdocs.resources import templates_dir
 
 CONFIG_NAME = "hpdocs.toml"
+BOARD_KEYS = ("datum", "diarienummer", "till", "konsekvenser")  # the [styrelsebeslut] table
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Project:
     regional_plan: str = ""
     level_names: dict[str, str] = field(default_factory=dict)
     level_forms: dict[str, dict[str, str]] = field(default_factory=dict)  # [nivaer.vo] tables
+    board: dict[str, str] = field(default_factory=dict)  # [styrelsebeslut]: datum, diarienummer, …
     _plan: Plan | None = field(default=None, repr=False)
     _org: Organisation | None = field(default=None, repr=False)
 
@@ -88,6 +90,14 @@ undertecknare = "Chefläkare"
 # En regional plan som styrelsedokumentet hänvisar till, t.ex. "inbyggd:region-2022-2024":
 regional_plan = "{regional}"
 
+# Styrelsebeslutets sidhuvud (tomt = lämnas tomt att fylla i för hand):
+[styrelsebeslut]
+datum = ""
+diarienummer = ""
+till = "Styrelsen"
+# Egen text under Konsekvenser (t.ex. ekonomiska konsekvenser), utöver planens:
+konsekvenser = ""
+
 # Egna namn på nivåerna (annars planens):
 # [nivaer]
 # bolag = "Region"
@@ -126,6 +136,17 @@ def load_project(folder: Path) -> Project:
         raise ConfigError(f'{config_path}: "år" saknas eller är inte ett heltal (t.ex. "år" = 2022).')
     templates = config.get("mallar", "mallar")
     levels = config.get("nivaer", {})
+    board = config.get("styrelsebeslut", {})
+    if not isinstance(board, dict) or any(not isinstance(v, str) for v in board.values()):
+        raise ConfigError(
+            f'{config_path}: [styrelsebeslut] ska innehålla texter, t.ex. diarienummer = "HP 2022/01".'
+        )
+    unknown = sorted(set(board) - set(BOARD_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"{config_path}: okänd inställning under [styrelsebeslut]: {', '.join(unknown)}. "
+            f"Tillåtna: {', '.join(BOARD_KEYS)}."
+        )
     return Project(
         root=root,
         name=str(config.get("namn", root.name)),
@@ -142,6 +163,7 @@ def load_project(folder: Path) -> Project:
             for k, v in levels.items()
             if k in LEVEL_KEYS
         },
+        board={k: v.strip() for k, v in board.items()},
         level_forms={
             k: {f: str(x) for f, x in v.items()}
             for k, v in levels.items()

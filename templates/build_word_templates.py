@@ -17,342 +17,182 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
-from docx.styles.style import BaseStyle
-from docx.table import Table
-from docx.text.paragraph import Paragraph
+from docx.shared import Pt
+from word_builder import NEW_PARAGRAPH, data_table, kv_table, loop_table, new_document, page_break, para, tag
 
 OUT = Path(__file__).resolve().parent / "word"
-FONT = "Calibri"  # LibreOffice uses the metric-compatible Carlito
-ACCENT = RGBColor(0x1F, 0x4E, 0x79)
-GREY = RGBColor(0x59, 0x59, 0x59)
-HEADER_FILL = "DCE6F1"
-ROW_HEAD_FILL = "F2F2F2"
-BORDER = "A6A6A6"
-TEXT_WIDTH_MM = 174  # A4 portrait, 18 mm margins each side
-
-Part = tuple[str, str]  # (text, "b" | "i" | "bi" | "")
-
-
-# ----------------------------------------------------------------------- styles
-
-
-def _set_font(
-    style: BaseStyle, size: float, *, bold: bool | None = None, color: RGBColor | None = None
-) -> None:
-    font = style.font  # type: ignore[attr-defined]
-    font.name = FONT
-    font.size = Pt(size)
-    if bold is not None:
-        font.bold = bold
-    if color is not None:
-        font.color.rgb = color
-    # Theme fonts win over w:ascii; drop them so Calibri holds everywhere.
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is not None:
-        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-            fonts.attrib.pop(qn(attr), None)
-        fonts.set(qn("w:cs"), FONT)
-        fonts.set(qn("w:eastAsia"), FONT)
-
-
-def _styles(doc: Document) -> None:
-    styles = doc.styles
-    normal = styles["Normal"]
-    _set_font(normal, 10.5)
-    normal.paragraph_format.space_after = Pt(6)  # type: ignore[attr-defined]
-    normal.paragraph_format.line_spacing = 1.1  # type: ignore[attr-defined]
-    for name, size, before in (
-        ("Heading 1", 18, 0),
-        ("Heading 2", 14, 18),
-        ("Heading 3", 11.5, 12),
-    ):
-        style = styles[name]
-        _set_font(style, size, bold=True, color=ACCENT)
-        fmt = style.paragraph_format  # type: ignore[attr-defined]
-        fmt.space_before = Pt(before)
-        fmt.space_after = Pt(6 if name != "Heading 1" else 10)
-        fmt.keep_with_next = True
-    _set_font(styles["Title"], 22, bold=True, color=ACCENT)
-    for name in ("Header", "Footer"):
-        _set_font(styles[name], 8.5, color=GREY)
-        ppr = styles[name].element.pPr
-        tabs = ppr.find(qn("w:tabs")) if ppr is not None else None
-        if tabs is not None:  # the default centre/right tabs sit at Letter width
-            ppr.remove(tabs)
-    _set_font(styles["List Bullet"], 10.5)
-    styles["List Bullet"].paragraph_format.space_after = Pt(3)  # type: ignore[attr-defined]
-    table_text = styles.add_style("Tabelltext", WD_STYLE_TYPE.PARAGRAPH)
-    table_text.base_style = normal
-    _set_font(table_text, 9)
-    table_text.paragraph_format.space_after = Pt(0)  # type: ignore[attr-defined]
-    table_text.paragraph_format.line_spacing = 1.0  # type: ignore[attr-defined]
-    table_head = styles.add_style("Tabellrubrik", WD_STYLE_TYPE.PARAGRAPH)
-    table_head.base_style = table_text
-    _set_font(table_head, 9, bold=True, color=ACCENT)
-    note = styles.add_style("Hpdocs notis", WD_STYLE_TYPE.PARAGRAPH)
-    note.base_style = normal
-    _set_font(note, 9.5, color=GREY)
-    note.font.italic = True  # type: ignore[attr-defined]
-
-
-def _page(doc: Document, header_right: str, *, landscape: bool = False) -> None:
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
-    section.top_margin, section.bottom_margin = Mm(22), Mm(20)
-    section.left_margin = section.right_margin = Mm(18)
-    section.header_distance = section.footer_distance = Mm(10)
-    header = section.header.paragraphs[0]
-    header.style = doc.styles["Header"]
-    header.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
-    header.add_run("{{ organisation }}")
-    header.add_run("\t" + header_right)
-    footer = section.footer.paragraphs[0]
-    footer.style = doc.styles["Footer"]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Sida ")
-    _field(footer, "PAGE")
-    footer.add_run(" av ")
-    _field(footer, "NUMPAGES")
-
-
-def _field(paragraph: Paragraph, instr: str) -> None:
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), instr)
-    run = OxmlElement("w:r")
-    t = OxmlElement("w:t")
-    t.text = "1"
-    run.append(t)
-    field.append(run)
-    paragraph._p.append(field)
-
-
-# --------------------------------------------------------------------- writing
-
-
-def _para(doc: Document, *parts: Part | str, style: str = "Normal", keep: bool = False) -> Paragraph:
-    """A paragraph whose parts are separate runs: a tag is always one whole run.
-
-    `keep` keeps it on the same page as what follows (a lead-in and its table)."""
-    paragraph = doc.add_paragraph(style=style)
-    if keep:
-        paragraph.paragraph_format.keep_with_next = True
-    for part in parts:
-        body, fmt = (part, "") if isinstance(part, str) else part
-        run = paragraph.add_run(body)
-        run.bold = "b" in fmt or None
-        run.italic = "i" in fmt or None
-    return paragraph
-
-
-def _tag(doc: Document, tag: str) -> None:
-    """A control paragraph (`{%p ... %}`); docxtpl removes it when rendering."""
-    _para(doc, tag)
-
-
-def _cell_text(cell_paragraph: Paragraph, parts: list[Part | str], style: str) -> None:
-    cell_paragraph.style = style
-    for part in parts:
-        body, fmt = (part, "") if isinstance(part, str) else part
-        run = cell_paragraph.add_run(body)
-        run.bold = "b" in fmt or None
-        run.italic = "i" in fmt or None
-
-
-def _table(
-    doc: Document,
-    headers: list[str],
-    widths_mm: list[float],
-    loop: str,
-    cells: list[list[Part | str]],
-    *,
-    keep_rows: bool = False,
-    shade_first: bool = False,
-) -> Table:
-    """A table with a header row and one data row repeated by `{%tr for %}`."""
-    table = doc.add_table(rows=4, cols=len(headers))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    table.autofit = False
-    tbl = table._tbl
-    tbl_pr = tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    width = OxmlElement("w:tblW")
-    width.set(qn("w:w"), str(int(sum(widths_mm) * 56.7)))
-    width.set(qn("w:type"), "dxa")
-    old = tbl_pr.find(qn("w:tblW"))
-    if old is not None:
-        tbl_pr.remove(old)
-    tbl_pr.append(width)
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "single")
-        element.set(qn("w:sz"), "4")
-        element.set(qn("w:space"), "0")
-        element.set(qn("w:color"), BORDER)
-        borders.append(element)
-    tbl_pr.append(borders)
-    margins = OxmlElement("w:tblCellMar")
-    for edge, value in (("top", 45), ("left", 60), ("bottom", 45), ("right", 60)):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:w"), str(value))
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
-    tbl_pr.append(margins)
-    for col, w in zip(table.columns, widths_mm, strict=True):
-        col.width = Mm(w)
-        for cell in col.cells:
-            cell.width = Mm(w)
-    header, start, data, end = table.rows
-    for cell, title in zip(header.cells, headers, strict=True):
-        _cell_text(cell.paragraphs[0], [title], "Tabellrubrik")
-        _shade(cell._tc, HEADER_FILL)
-    repeat = OxmlElement("w:tblHeader")
-    header._tr.get_or_add_trPr().append(repeat)
-    _cell_text(start.cells[0].paragraphs[0], [f"{{%tr for {loop} %}}"], "Tabelltext")
-    for cell, parts in zip(data.cells, cells, strict=True):
-        _cell_text(cell.paragraphs[0], parts, "Tabelltext")
-    if shade_first:
-        _shade(data.cells[0]._tc, ROW_HEAD_FILL)
-    if keep_rows:
-        data._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    _cell_text(end.cells[0].paragraphs[0], ["{%tr endfor %}"], "Tabelltext")
-    doc.add_paragraph(style="Hpdocs notis").paragraph_format.space_after = Pt(2)
-    return table
-
-
-def _shade(tc: object, fill: str) -> None:
-    shade = OxmlElement("w:shd")
-    shade.set(qn("w:val"), "clear")
-    shade.set(qn("w:color"), "auto")
-    shade.set(qn("w:fill"), fill)
-    tc.get_or_add_tcPr().append(shade)  # type: ignore[attr-defined]
-
-
-def _new(header_right: str, title: str) -> Document:
-    doc = Document()
-    _styles(doc)
-    _page(doc, header_right)
-    doc.core_properties.author = "hpdocs"
-    doc.core_properties.title = title
-    doc.core_properties.comments = ""
-    body = doc.element.body
-    for p in list(body.iterchildren(qn("w:p"))):  # python-docx's default document is empty
-        body.remove(p)
-    return doc
 
 
 # -------------------------------------------------------------------------- PSB
 
 
 def build_psb() -> Document:
-    doc = _new(
+    doc = new_document(
         "Patientsäkerhetsberättelse – Verksamhetschef",
         "Patientsäkerhetsberättelse – Verksamhetschef",
     )
-    _para(doc, "{{ title }}", style="Heading 1")
-    _para(doc, ("{{ scope }}", "b"), " – ", ("{{ period }} {{ year }}", "b"))
-    _para(doc, "{{ plan_title }}. Underlaget sammanställt {{ generated }}.", style="Hpdocs notis")
+    para(doc, "{{ title }}", style="Heading 1")
+    para(doc, ("{{ scope }}", "b"), " – ", ("{{ period_heading }}", "b"))
+    tag(doc, "{%p if manager %}")
+    para(doc, "Ansvarig: {{ manager }}")
+    tag(doc, "{%p endif %}")
+    para(
+        doc,
+        "{{ plan_title }}. {{ status_note }} Underlaget sammanställt {{ generated }}.",
+        style="Hpdocs notis",
+    )
 
-    _para(doc, "Inrapportering", style="Heading 2")
-    _para(doc, "{{ completeness.summary }}")
-    _tag(doc, "{%p if completeness.submitted %}")
-    _para(doc, ("Inlämnade: ", "b"), "{{ completeness.submitted_text }}")
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p if completeness.missing %}")
-    _para(doc, ("Saknas: ", "b"), "{{ completeness.missing_text }}")
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p if completeness.rejected %}")
-    _para(doc, ("Avvisade (kunde inte läsas): ", "b"), "{{ completeness.rejected_text }}")
-    _tag(doc, "{%p endif %}")
+    para(doc, "Status per område", style="Heading 2")
+    para(doc, "{{ matrix.note }}", style="Hpdocs notis", keep=True)
+    loop_table(
+        doc,
+        ("Område", 42),
+        "c in matrix.columns",
+        "{{ c.name }}",
+        "r in matrix.rows",
+        ["{{ r.title }}"],
+        "cell in r.cells",
+        ["{{ cell.text }}"],
+        ("{{ matrix.own_label }}", [("{{ r.own_text }}", "b")], 30),
+        100,
+    )
+    para(doc, ("Teckenförklaring: ", "b"), "{{ legend }}", style="Hpdocs notis")
 
-    _tag(doc, "{%p for area in areas %}")
-    _para(doc, "{{ area.heading }}", style="Heading 2")
-    _para(doc, ("Prioritering: ", "b"), "{{ area.priority }}", keep=True)
-    _para(doc, ("Status: ", "b"), "{{ area.status }}", (" ({{ area.status_source }})", "i"), keep=True)
+    para(doc, "Inrapportering {{ period }} {{ year }}", style="Heading 2")
+    para(doc, "{{ reporting.headline }}", keep=True)
+    data_table(
+        doc,
+        ["Läge", "Vilka"],
+        [52, 122],
+        "line in reporting.lines",
+        [[("{{ line.label }}", "b")], ["{{ line.names_text }}"]],
+    )
+    tag(doc, "{%p if reporting.excluded %}")
+    para(doc, "Värden som inte räknas (felet gäller bara cellen; resten av arbetsboken används):", keep=True)
+    data_table(
+        doc,
+        ["Vem", "Var", "Skrivet", "Varför"],
+        [38, 46, 22, 68],
+        "x in reporting.excluded",
+        [
+            ["{{ x.name }}"],
+            ["{{ x.where }}", NEW_PARAGRAPH, ("{{ x.context }}", "i")],
+            ["{{ x.written }}"],
+            ["{{ x.reason }}"],
+        ],
+    )
+    tag(doc, "{%p endif %}")
 
-    _para(doc, "Aktiviteter – {{ area.own_level }}", style="Heading 3")
-    _tag(doc, "{%p if area.activities %}")
-    _table(
+    tag(doc, "{%p for area in areas %}")
+    para(doc, "{{ area.heading }}", style="Heading 2")
+    para(
+        doc,
+        ("Status: ", "b"),
+        ("{{ area.status_marked }}", "b"),
+        (" – {{ area.status_source }}", "i"),
+        keep=True,
+    )
+    tag(doc, "{%p if area.own_comment %}")
+    para(doc, ("Kommentar till bedömningen: ", "b"), "{{ area.own_comment }}", keep=True)
+    tag(doc, "{%p endif %}")
+    para(doc, ("Prioritering: ", "b"), "{{ area.priority }}", style="Hpdocs notis", keep=True)
+
+    tag(doc, "{%p if area.activity_note %}")
+    para(doc, "{{ area.activity_note }}", style="Hpdocs notis")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if area.activities %}")
+    para(doc, "Aktiviteter – {{ area.own_level }}", style="Heading 3")
+    data_table(
         doc,
         ["Nr", "Aktivitet", "Status", "Kommentar"],
         [10, 74, 30, 60],
         "a in area.activities",
         [["{{ a.nr }}"], ["{{ a.text }}"], ["{{ a.status }}"], ["{{ a.comment }}"]],
     )
-    _tag(doc, "{%p else %}")
-    _para(doc, "Inga aktiviteter på den här nivån i planen.", style="Hpdocs notis")
-    _tag(doc, "{%p endif %}")
+    tag(doc, "{%p endif %}")
 
-    _para(doc, "Mätningar", style="Heading 3")
-    _tag(doc, "{%p if area.measures %}")
-    _table(
+    tag(doc, "{%p for lvl in area.below %}")
+    tag(doc, "{%p if lvl.activities %}")
+    para(doc, "{{ lvl.heading }} – {{ lvl.label }}", style="Heading 3")
+    data_table(
         doc,
-        ["Nivå", "Mätning", "Resultat", "Mål"],
-        [32, 72, 52, 18],
-        "m in area.measures",
-        [["{{ m.level }}"], ["{{ m.text }}"], ["{{ m.result }}"], ["{{ m.target }}"]],
-    )
-    _tag(doc, "{%p else %}")
-    _para(doc, "Planen har inga mätningar för området.", style="Hpdocs notis")
-    _tag(doc, "{%p endif %}")
-
-    _tag(doc, "{%p for lvl in area.below %}")
-    _para(doc, "{{ lvl.label }} – enheternas bild", style="Heading 3")
-    _tag(doc, "{%p if lvl.area_status_text %}")
-    _para(doc, ("Enheternas bedömning av området: ", "b"), "{{ lvl.area_status_text }}")
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p if lvl.activities %}")
-    _table(
-        doc,
-        ["Nr", "Aktivitet", "Antal per status", "Ej rapporterat"],
-        [10, 74, 40, 50],
+        ["Nr", "Aktivitet", "Status – vilka", "Kommentarer"],
+        [9, 55, 58, 52],
         "u in lvl.activities",
-        [["{{ u.nr }}"], ["{{ u.text }}"], ["{{ u.counts_text }}"], ["{{ u.not_reported_text }}"]],
+        [["{{ u.nr }}"], ["{{ u.text }}"], ["{{ u.by_status_text }}"], ["{{ u.comments_text }}"]],
     )
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
 
-    _para(doc, "Tillagda aktiviteter", style="Heading 3")
-    _tag(doc, "{%p if area.added %}")
-    _table(
+    tag(doc, "{%p if area.added %}")
+    para(doc, "Tillagda aktiviteter", style="Heading 3")
+    data_table(
         doc,
         ["Tillagd av", "Aktivitet", "Status", "Kommentar"],
         [34, 60, 26, 54],
         "x in area.added",
         [["{{ x.name }}"], ["{{ x.text }}"], ["{{ x.status }}"], ["{{ x.comment }}"]],
     )
-    _tag(doc, "{%p else %}")
-    _para(doc, "Inga aktiviteter har lagts till.", style="Hpdocs notis")
-    _tag(doc, "{%p endif %}")
+    tag(doc, "{%p endif %}")
 
-    _para(doc, "Kommentarer", style="Heading 3")
-    _tag(doc, "{%p if area.comments %}")
-    _tag(doc, "{%p for c in area.comments %}")
-    _para(
+    tag(doc, "{%p if area.measures %}")
+    para(doc, "Mätningar", style="Heading 3")
+    data_table(
         doc,
-        ("{{ c.name }}", "b"),
-        (" ({{ c.about }})", "i"),
-        ": ",
-        "{{ c.text }}",
-        style="List Bullet",
+        ["Mätning", "Värden", "Totalt", "Mål", "Bedömning"],
+        [52, 60, 28, 14, 20],
+        "m in area.measures",
+        [
+            [("{{ m.label }}", "b"), NEW_PARAGRAPH, ("{{ m.level }}", "i")],
+            ["{{ m.values_text }}"],
+            ["{{ m.total }}"],
+            ["{{ m.target }}"],
+            [("{{ m.met }}", "b")],
+        ],
     )
-    _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p else %}")
-    _para(doc, "Inga kommentarer för perioden.", style="Hpdocs notis")
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+    tag(doc, "{%p if area.comments %}")
+    para(doc, "Kommentarer", style="Heading 3")
+    tag(doc, "{%p for c in area.comments %}")
+    para(doc, ("{{ c.name }}", "b"), (" ({{ c.about }})", "i"), ": ", "{{ c.text }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+    para(
+        doc,
+        "{% if whole_year %}Året {{ year }} period för period{% else %}Året hittills{% endif %}",
+        style="Heading 2",
+    )
+    para(doc, "{{ history.note }}", style="Hpdocs notis", keep=True)
+    loop_table(
+        doc,
+        ("Område", 60),
+        "p in history.periods",
+        "{{ p }}",
+        "a in history.areas",
+        ["{{ a.title }}"],
+        "s in a.statuses",
+        ["{{ s.text }}"],
+        None,
+        112,
+    )
+    tag(doc, "{%p if history.measures %}")
+    para(doc, "Mätningarna period för period", style="Heading 3")
+    loop_table(
+        doc,
+        ("Mätning", 70),
+        "p in history.periods",
+        "{{ p }}",
+        "m in history.measures",
+        [("{{ m.label }}", "b"), NEW_PARAGRAPH, ("{{ m.area }} · {{ m.level }}", "i")],
+        "v in m.cells",
+        ["{{ v }}"],
+        None,
+        102,
+    )
+    tag(doc, "{%p endif %}")
     return doc
 
 
@@ -360,73 +200,109 @@ def build_psb() -> Document:
 
 
 def build_board() -> Document:
-    doc = _new("Styrelseärende", "Styrelseärende – handlingsplan för patientsäkerhet")
-    _para(doc, "{{ title }}", style="Title")
-    _para(doc, "{{ organisation }} · {{ plan_subtitle }}", style="Hpdocs notis")
+    doc = new_document("Tjänsteskrivelse", "Tjänsteskrivelse – handlingsplan för patientsäkerhet")
+    para(doc, "Tjänsteskrivelse", style="Hpdocs notis")
+    kv_table(doc, "h in header", "{{ h.label }}", "{{ h.value }}", (34, 110))
+    para(doc, "{{ title }}", style="Heading 1").paragraph_format.space_before = Pt(18)
 
-    _para(doc, "Ärende", style="Heading 2")
-    _para(doc, "{{ arende }}")
-    _para(doc, "Förslag till beslut", style="Heading 2")
-    _para(doc, ("{{ decision }}", "b"))
-    _para(doc, "Sammanfattning", style="Heading 2")
-    _para(doc, "{{ summary }}")
+    para(doc, "Ärende", style="Heading 2")
+    para(doc, "{{ arende }}")
+    para(doc, "Förslag till beslut", style="Heading 2")
+    para(doc, ("{{ decision }}", "b"))
+    para(doc, "Sammanfattning", style="Heading 2")
+    tag(doc, "{%p for s in summary %}")
+    para(doc, "{{ s }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if goals %}")
+    para(doc, ("Planens målsättningar:", "b"), keep=True)
+    tag(doc, "{%p for g in goals %}")
+    para(doc, "{{ g }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
 
-    _tag(doc, "{%p if with_status %}")
-    _para(doc, "Status per område", style="Heading 2")
-    _para(doc, "Status för {{ status_scope }}, {{ status_period }} {{ year }}.", keep=True)
-    _table(
+    para(doc, "Bakgrund", style="Heading 2")
+    tag(doc, "{%p for s in legal_background %}")
+    para(doc, "{{ s.title }}", style="Heading 3")
+    para(doc, "{{ s.text }}")
+    tag(doc, "{%p endfor %}")
+
+    para(doc, "Konsekvenser", style="Heading 2")
+    tag(doc, "{%p for c in consequences %}")
+    para(doc, "{{ c }}")
+    tag(doc, "{%p endfor %}")
+
+    para(doc, "Så informeras {{ till|lower }}", style="Heading 2")
+    para(doc, "{{ informed_intro }}", keep=True)
+    data_table(
         doc,
-        ["Typ", "Område", "Status"],
-        [52, 84, 38],
-        "s in status_rows",
-        [["{{ s.kind_label }}"], ["{{ s.title }}"], [("{{ s.status }}", "b")]],
+        ["När", "Område", "Uppföljning", "Av"],
+        [32, 44, 64, 34],
+        "f in informed",
+        [
+            [("{{ f.when }}", "b")],
+            ["{{ f.area }}", NEW_PARAGRAPH, ("{{ f.activities }}", "i")],
+            ["{{ f.text }}"],
+            ["{{ f.by }}"],
+        ],
     )
-    _tag(doc, "{%p endif %}")
 
-    _para(doc, "Bakgrund", style="Heading 2")
-    _tag(doc, "{%p for s in background %}")
-    _para(doc, "{{ s.title }}", style="Heading 3")
-    _para(doc, "{{ s.text }}")
-    _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p if goals %}")
-    _para(doc, ("Planens målsättningar:", "b"), keep=True)
-    _tag(doc, "{%p for g in goals %}")
-    _para(doc, "{{ g }}", style="List Bullet")
-    _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p if has_regional %}")
-    _para(doc, "{{ regional.heading }}", style="Heading 3")
-    _tag(doc, "{%p if regional.areas %}")
-    _para(doc, ("Den regionala planen prioriterar områdena:", "b"), keep=True)
-    _tag(doc, "{%p for a in regional.areas %}")
-    _para(doc, "{{ a }}", style="List Bullet")
-    _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p if regional.goals %}")
-    _para(doc, ("Den regionala planens målsättningar:", "b"), keep=True)
-    _tag(doc, "{%p for g in regional.goals %}")
-    _para(doc, "{{ g }}", style="List Bullet")
-    _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p endif %}")
+    # The signature is kept with the text above it (never alone on a page).
+    para(
+        doc, "Ort och datum: ______________________________________", keep=True
+    ).paragraph_format.space_before = Pt(18)
+    para(doc, "", keep=True)
+    para(doc, "______________________________________", keep=True)
+    tag(doc, "{%p if signer_name %}")
+    para(doc, "{{ signer_name }}", keep=True)
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ signer_title }}", keep=True)
+    para(doc, ("Bilaga 1: ", "b"), "{{ title }}", style="Hpdocs notis")
 
-    _tag(doc, "{%p for group in groups %}")
-    _para(doc, "{{ group.title }}", style="Heading 2")
-    _tag(doc, "{%p for area in group.areas %}")
-    _para(doc, "{{ area.number }}. {{ area.title }}", style="Heading 3")
-    _tag(doc, "{%p if area.background %}")
-    _para(doc, "{{ area.background }}", style="Hpdocs notis", keep=True)
-    _tag(doc, "{%p endif %}")
-    _para(doc, ("Prioritering: ", "b"), "{{ area.priority }}", keep=True)
-    _tag(doc, "{%p if with_status %}")
-    _para(doc, ("Status: ", "b"), "{{ area.status }}", (" ({{ area.status_source }})", "i"), keep=True)
-    _tag(doc, "{%p endif %}")
-    _tag(doc, "{%p if area.goals %}")
-    _tag(doc, "{%p for g in area.goals %}")
-    _para(doc, "{{ g }}", style="List Bullet", keep=True)
-    _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p endif %}")
-    _table(
+    page_break(doc)
+    para(doc, "Bilaga 1. {{ title }}", style="Heading 1")
+    tag(doc, "{%p if plan_subtitle %}")
+    para(doc, "{{ plan_subtitle }}", style="Hpdocs notis")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for s in background %}")
+    para(doc, "{{ s.title }}", style="Heading 3")
+    para(doc, "{{ s.text }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if instructions %}")
+    para(doc, "Instruktioner", style="Heading 3")
+    tag(doc, "{%p for i in instructions %}")
+    para(doc, "{{ i }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if has_regional %}")
+    para(doc, "{{ regional.heading }}", style="Heading 3")
+    tag(doc, "{%p if regional.areas %}")
+    para(doc, ("Den regionala planen prioriterar områdena:", "b"), keep=True)
+    tag(doc, "{%p for a in regional.areas %}")
+    para(doc, "{{ a }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if regional.goals %}")
+    para(doc, ("Den regionala planens målsättningar:", "b"), keep=True)
+    tag(doc, "{%p for g in regional.goals %}")
+    para(doc, "{{ g }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endif %}")
+
+    tag(doc, "{%p for group in groups %}")
+    para(doc, "{{ group.title }}", style="Heading 2")
+    tag(doc, "{%p for area in group.areas %}")
+    para(doc, "{{ area.number }}. {{ area.title }}", style="Heading 3")
+    tag(doc, "{%p if area.background %}")
+    para(doc, "{{ area.background }}", style="Hpdocs notis", keep=True)
+    tag(doc, "{%p endif %}")
+    para(doc, ("Prioritering: ", "b"), "{{ area.priority }}", keep=True)
+    tag(doc, "{%p if area.goals %}")
+    tag(doc, "{%p for g in area.goals %}")
+    para(doc, "{{ g }}", style="List Bullet", keep=True)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    data_table(
         doc,
         ["Nivå", "Aktivitet", "Mätning", "Uppföljning"],
         [30.5, 53, 50, 40.5],
@@ -437,36 +313,25 @@ def build_board() -> Document:
             ["{{ row.measures }}"],
             ["{{ row.followups }}"],
         ],
-        keep_rows=True,
         shade_first=True,
     )
-    _tag(doc, "{%p endfor %}")
-    _tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
 
-    _para(doc, "Så följs planen upp under året", style="Heading 2")
-    _para(doc, "Handlingsplanen följs upp enligt planens instruktioner:")
-    _tag(doc, "{%p for i in instructions %}")
-    _para(doc, "{{ i }}", style="List Bullet")
-    _tag(doc, "{%p endfor %}")
-    _para(doc, "Uppföljningarna i planen, ordnade efter när de sker:", keep=True)
-    _table(
+    para(doc, "Uppföljning under året, i tidsordning", style="Heading 2")
+    data_table(
         doc,
-        ["När", "Område", "Nivå", "Uppföljning"],
-        [30, 52, 32, 60],
+        ["När", "Område", "Nivå", "Uppföljning", "Av"],
+        [27, 40, 25, 55, 27],
         "f in followups",
-        [[("{{ f.when }}", "b")], ["{{ f.area }}"], ["{{ f.level }}"], ["{{ f.text }}"]],
-        keep_rows=True,
+        [
+            [("{{ f.when }}", "b")],
+            ["{{ f.area }}", NEW_PARAGRAPH, ("{{ f.activities }}", "i")],
+            ["{{ f.level }}"],
+            ["{{ f.text }}"],
+            ["{{ f.by }}"],
+        ],
     )
-
-    _para(doc, "Underskrift", style="Heading 2")
-    _para(doc, "Ort och datum: ______________________________________", keep=True)
-    _para(doc, "", keep=True)
-    _para(doc, "", keep=True)
-    _para(doc, "______________________________________", keep=True)
-    _tag(doc, "{%p if signer_name %}")
-    _para(doc, "{{ signer_name }}", keep=True)
-    _tag(doc, "{%p endif %}")
-    _para(doc, "{{ signer_title }}")
     return doc
 
 

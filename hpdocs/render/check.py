@@ -24,6 +24,7 @@ from lxml import etree
 
 from hpdocs.errors import TemplateError
 from hpdocs.problems import Problem, Severity
+from hpdocs.render.check_layout import layout_problems
 from hpdocs.render.context import BOARD_KEYS, PSB_KEYS
 from hpdocs.render.word import (
     BOARD_TEMPLATE,
@@ -291,6 +292,7 @@ def check_template(
     problems += syntax
     if syntax:
         return problems
+    problems += layout_problems(path)
     if available is not None:
         names = DocxTemplate(path).get_undeclared_template_variables(jinja_env=env)  # fresh instance
         problems += _unknown_names(path, paragraphs, set(names) - set(env.globals), set(available))

@@ -28,8 +28,9 @@ from hpdocs.atomic import atomic_path
 from hpdocs.consolidate import Rollup
 from hpdocs.errors import OutputError, TemplateError
 from hpdocs.plan import Plan
-from hpdocs.render.board_context import board_context
-from hpdocs.render.context import psb_context
+from hpdocs.render.board_context import BoardSettings, board_context
+from hpdocs.render.fit_tables import fit_loop_tables
+from hpdocs.render.psb_context import psb_context
 from hpdocs.resources import template_path
 
 PSB_TEMPLATE = "psb-verksamhetschef.docx"
@@ -171,6 +172,7 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> Path:
         doc.render(context, jinja_env=make_environment(), autoescape=True)
     except Exception as exc:  # the template is user code: any failure is a template error
         raise _describe(exc, template) from exc
+    fit_loop_tables(doc.docx.element.body)
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         with atomic_path(out) as tmp:
@@ -191,9 +193,12 @@ def render_psb(
     *,
     organisation_name: str = "",
     generated: date | None = None,
+    whole_year: bool = False,
 ) -> Path:
-    """The PSB chapter "Verksamhetschef" for the roll-up's scope and period."""
-    context = psb_context(rollup, organisation_name=organisation_name, generated=generated)
+    """The PSB chapter "Verksamhetschef" for the roll-up's scope and period (or the whole year)."""
+    context = psb_context(
+        rollup, organisation_name=organisation_name, generated=generated, whole_year=whole_year
+    )
     return render_docx(_template(PSB_TEMPLATE, templates_dir), context, out)
 
 
@@ -203,20 +208,20 @@ def render_board(
     *,
     organisation_name: str,
     year: int,
-    rollups: Rollup | None = None,
     signer: str = "",
     regional_plan: Plan | None = None,
+    settings: BoardSettings | None = None,
     templates_dir: Path | None = None,
     generated: date | None = None,
 ) -> Path:
-    """The board approval document (styrelsebeslut) for the plan and year."""
+    """The board paper (styrelsebeslut) asking the board to approve the plan for the year."""
     context = board_context(
         plan,
         organisation_name=organisation_name,
         year=year,
-        rollups=rollups,
         signer=signer,
         regional_plan=regional_plan,
+        settings=settings,
         generated=generated,
     )
     return render_docx(_template(BOARD_TEMPLATE, templates_dir), context, out)
