@@ -23,7 +23,7 @@ from hpdocs.planversions import archive_plan, loader
 from hpdocs.project import Project
 from hpdocs.workbook import contract as c
 from hpdocs.workbook.house_style import house_style_for
-from hpdocs.workbook.read import KIND_MEASURE, KIND_OWN, Entry, WorkbookRead, plan_index
+from hpdocs.workbook.read import KIND_MEASURE, KIND_OWN, Entry, WorkbookRead, plan_index, read_workbook
 from hpdocs.workbook.revised import NOW_KIND, short
 from hpdocs.workbook.write import (
     OWN_ROWS_PER_AREA,
@@ -107,6 +107,15 @@ def _fill(path: Path, plan: Plan, entries: list[Entry]) -> list[Entry]:
     return [*by_row.values(), *(e for rows in own.values() for e in rows)]
 
 
+def _with_revision(read: WorkbookRead, plan: Plan) -> WorkbookRead:
+    """The read with its revision notes. Reads come back from worker processes without them (the
+    packed form holds what the cache keeps); a file that a worker has read safely is read once
+    more here for its notes."""
+    if read.revision is None and read.report.usable and read.kind != c.KIND_ROLLUP:
+        read.revision = read_workbook(read.path, plan, name=read.name).revision
+    return read
+
+
 def _not_carried(read: WorkbookRead) -> list[str]:
     """What the handed-in workbook holds that the new one cannot, and why."""
     found: list[str] = []
@@ -185,7 +194,7 @@ def refresh_workbooks(
         else:
             left = _fill(path, plan, entries)
             result.carried = len(entries) - len(left)
-            result.not_carried = _not_carried(read)
+            result.not_carried = _not_carried(_with_revision(read, plan))
             for e in left:
                 result.not_carried.append(
                     f"{e.sheet} › {e.cell}: raden finns inte i den nya arbetsboken; förs inte över."

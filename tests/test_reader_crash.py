@@ -77,7 +77,7 @@ def test_a_worker_killed_by_a_file_costs_that_file_only(
     check(reads)
 
 
-ABORTS = Path(__file__).parent / "data" / "Skadad (kraschar läsaren).xls"  # found by the fuzzer
+ABORTS = Path(__file__).parent / "hostile" / "Skadad (kraschar läsaren).xls"  # found by the fuzzer
 
 
 def test_a_file_that_aborts_the_reader_costs_that_file_only(
