@@ -286,7 +286,8 @@ def validate(
         refused = sum(1 for r in inbox.reads if not r.report.usable)
         faulty = sum(1 for r in inbox.reads if r.report.usable and r.report.excluding)
         click.echo(
-            f"\n{_checked(len(inbox.reads))}: {refused} avvisade, {faulty} godkända med fel, {len(problems)} problem."
+            f"\n{_checked(len(inbox.reads))}: {refused} {'avvisad' if refused == 1 else 'avvisade'}, "
+            f"{faulty} {'godkänd' if faulty == 1 else 'godkända'} med fel, {len(problems)} problem."
         )
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
 

@@ -152,6 +152,17 @@ def previous_row(rollup: Rollup, result: MeasureResult) -> dict[str, Any]:
     `previous_heading` ("2022, Kvartal 3"), `previous_target` ("60 %"), all "" without one."""
     value = rollup.previous.get(result.measure.id)
     if value is None:
-        return {"previous": "", "previous_heading": "", "previous_target": ""}
+        return {"previous": "", "previous_heading": "", "previous_target": "", "previous_line": ""}
     target = f"{value.target:g} %" if value.target is not None else ""
-    return {"previous": value.display, "previous_heading": value.heading, "previous_target": target}
+    return {
+        "previous": value.display,
+        "previous_heading": value.heading,
+        "previous_target": target,
+        "previous_line": previous_line(rollup, result),
+    }
+
+
+def previous_line(rollup: Rollup, result: MeasureResult) -> str:
+    """'Förra året (2022, Kvartal 3): 62 % (31 av 50)', or "" where last year has no value."""
+    value = rollup.previous.get(result.measure.id)
+    return f"Förra året ({value.heading}): {value.display}" if value is not None else ""

@@ -8,13 +8,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from docx import Document
 from openpyxl import load_workbook
+from pptx import Presentation
 
 from hpdocs.cli import cli
 from hpdocs.nextyear import start_next_year
 from hpdocs.pipeline import consolidate_project
 from hpdocs.previous import PreviousValue, previous_row
 from hpdocs.project import Project, load_project
+from hpdocs.render.slides import render_slides
+from hpdocs.render.word import render_psb
 from hpdocs.workbook.fill import fill_workbook
 from hpdocs.workbook.write import write_all
 
@@ -74,6 +78,22 @@ def test_last_years_value_is_beside_this_years(two_years: tuple[Project, Project
         result = consolidate_project(new, "Q3", use_cache=False)
     finally:
         (new.inbox / vo.name).unlink()
+    # The documents show last year's value beside this year's (PSB chapter and MUM deck).
+    psb = render_psb(result.company, tmp_path / "psb.docx", organisation_name=new.name)
+    words = " ".join(
+        p.text for t in Document(str(psb)).tables for r in t.rows for c in r.cells for p in c.paragraphs
+    )
+    assert "Förra året (2022, Kvartal 3): 63 %, 63 %, 63 %, 58 % – 3 av 4 når målet 60 %" in words
+    deck = render_slides(result.company, tmp_path / "mum.pptx", organisation_name=new.name)
+    shown = " ".join(
+        cell.text
+        for slide in Presentation(str(deck)).slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    )
+    assert "Förra året (2022, Kvartal 3)" in shown and "72 %" in shown
     company = result.company
     now = next(m for a in company.areas for m in a.measures if m.measure.id == HSE)
     assert now.target == 70 and now.display == "72 % – 1 av 1 når målet 70 %"
@@ -85,6 +105,7 @@ def test_last_years_value_is_beside_this_years(two_years: tuple[Project, Project
         "previous": "63 %, 63 %, 63 %, 58 % – 3 av 4 når målet 60 %",
         "previous_heading": "2022, Kvartal 3",
         "previous_target": "60 %",
+        "previous_line": "Förra året (2022, Kvartal 3): 63 %, 63 %, 63 %, 58 % – 3 av 4 når målet 60 %",
     }
     # only where both years have a value
     assert set(company.previous) == {HSE}

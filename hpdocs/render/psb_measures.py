@@ -14,6 +14,7 @@ from typing import Any
 
 from hpdocs.consolidate import MeasureResult, Rollup
 from hpdocs.plan import Measure, MeasureKind, Plan
+from hpdocs.previous import previous_row
 from hpdocs.render.context import _plain, text
 from hpdocs.workbook.read import Entry
 
@@ -141,6 +142,7 @@ def measure_row(
     if silent:
         lines.append("Inget värde: " + ", ".join(silent))
     label = _plain(m.display_label)
+    last = previous_row(rollup, result)  # last year's value, where both years have one
     return {
         "level": plan.level(result.level).title,
         "nr": m.number,
@@ -151,7 +153,8 @@ def measure_row(
         "values": values,
         "values_text": text("\n".join(lines)) if lines else "–",
         "silent": silent,
-        "total": total_text,
+        "total": text(f"{total_text}\n{last['previous_line']}" if last["previous_line"] else total_text),
+        **last,
         "target": target_text(m, target),
         "has_target": target is not None,
         "met": "" if total_ok is None else (MET if total_ok else NOT_MET),

@@ -13,6 +13,7 @@ import re
 from hpdocs.consolidate import NOT_ASSESSED, ActivityResult, AreaResult, MeasureResult, Rollup
 from hpdocs.levels import capitalise
 from hpdocs.plan import LEVEL_KEYS, MeasureKind, Plan
+from hpdocs.previous import previous_line
 from hpdocs.reporting import state_lines
 from hpdocs.workbook.read import Entry
 
@@ -127,7 +128,14 @@ def share_of(m: MeasureResult, e: Entry) -> float | None:
 
 
 def measure_value(rollup: Rollup, m: MeasureResult) -> str:
-    """The value per node by name, a total where one makes sense, under-target marked."""
+    """The value per node by name, a total where one makes sense, under-target marked, and
+    last year's value beside it where both years have one."""
+    last = previous_line(rollup, m)
+    now = _value_now(rollup, m)
+    return f"{now}\n{last}" if last else now
+
+
+def _value_now(rollup: Rollup, m: MeasureResult) -> str:
     if not m.reporting:
         return "Inga värden för perioden"
     if m.measure.kind is MeasureKind.TEXT:
