@@ -30,7 +30,7 @@ from hpdocs.workbook.write import (
     WorkbookSpec,
     build_workbook,
     nodes_for_workbooks,
-    workbook_filename,
+    workbook_names,
 )
 
 Progress = Callable[[str], None]
@@ -155,7 +155,7 @@ def refresh_workbooks(
     inbox = collect([project.inbox], plan, org, year=project.year, previous=loader(project))
     results: list[Refreshed] = []
     house, _ = house_style_for(project.templates)
-    taken: set[str] = set()
+    names = workbook_names(plan, org)  # as `hpdocs workbooks` names them
     for node in nodes_for_workbooks(org):
         read = inbox.chosen.get(node.id)
         entries = [e for e in read.entries if e.node == node.id] if read else []
@@ -171,11 +171,7 @@ def refresh_workbooks(
             house=house,
             own_rows=max([OWN_ROWS_PER_AREA, *(n + 4 for n in own_rows.values())]),
         )
-        name = workbook_filename(plan, node, org)
-        if name.casefold() in taken:  # as write_all names them
-            name = f"{name.removesuffix('.xlsx')} (id {node.id}).xlsx"
-        taken.add(name.casefold())
-        path = target / name
+        path = target / names[node.id]
         wb = build_workbook(spec)
         filled_by = read.identity.get(c.FILLED_BY_KEY, "") if read is not None else ""
         for row in wb[c.IDENTITY_SHEET].iter_rows(max_col=3) if filled_by else ():

@@ -429,13 +429,24 @@ def write_all(
     """One prefilled workbook per unit, per business area and for the company."""
     outdir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    taken: set[str] = set()  # casefolded, as Windows and macOS compare file names
+    names = workbook_names(plan, org)
     for node in nodes_for_workbooks(org):
         parent = org.nodes.get(node.parent)
         spec = WorkbookSpec(plan, node, year, parent.name if parent else "", created, house)
+        written.append(write_workbook(spec, outdir / names[node.id]))
+    return written
+
+
+def workbook_names(plan: Plan, org: Organisation) -> dict[str, str]:
+    """Node id -> its workbook's file name, unique as Windows and macOS compare names (case
+    folded): same-name nodes told apart by VO or id, then by id where only characters a file
+    name cannot hold set them apart."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for node in nodes_for_workbooks(org):
         name = workbook_filename(plan, node, org)
-        if name.casefold() in taken:  # names that differ only in characters a file name cannot hold
+        if name.casefold() in taken:
             name = f"{name.removesuffix('.xlsx')} (id {node.id}).xlsx"
         taken.add(name.casefold())
-        written.append(write_workbook(spec, outdir / name))
-    return written
+        names[node.id] = name
+    return names
