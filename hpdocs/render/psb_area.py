@@ -93,7 +93,7 @@ def _about(entry: Entry, area: Area, rollup: Rollup) -> str:
         level = plan.level(row.level).singular
         for m in row.measures:
             if m.id == entry.item:
-                return f"mätning ”{_plain(m.display_label)}” ({level})"
+                return f"mätning ”{_plain(m.display_label)}”, {level}"
     return ""
 
 
