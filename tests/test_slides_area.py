@@ -232,3 +232,19 @@ def test_ratio_measures_read_as_two_numbers_as_in_the_psb(
     assert shown.endswith(f"Totalt: {psb['total']}")
     charted = chart_measure(company, area)
     assert charted is None or charted[0] is not m  # a ratio gets no percentage bars
+
+
+def test_long_slashed_words_wrap_after_the_slash_not_inside_a_word(tmp_path: Path) -> None:
+    from pptx import Presentation as Deck
+
+    from hpdocs.render import slide_layout as sl
+
+    text = "Antal LG där Patient/brukarsäkerhetsperspektivet varit med som punkt"
+    lines = sl.wrap(text, 200, 12)
+    assert "Patient/" in lines[0] and any(line.startswith("brukarsäkerhetsperspektivet") for line in lines)
+    prs = Deck()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    sl.write(sl.text_box(slide, 0, 0, 200, 100), text, 12)
+    runs = [r.text for p in slide.shapes[0].text_frame.paragraphs for r in p.runs]
+    assert runs == [text.replace("/", "/\u200b")]  # a break opportunity PowerPoint and LibreOffice honour
+    assert sl.text_width("/\u200b", 12) == sl.text_width("/", 12)
