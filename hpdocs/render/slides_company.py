@@ -70,7 +70,11 @@ def longest_word(texts: list[str], size: float, scale: float) -> float:
     """Width in points of the widest single word among `texts`, set in bold, with the cell's margins."""
     words = [w for t in texts for w in t.split()]
     # 2 points of slack: column widths are rounded to whole EMU when drawn
-    return max((sl.text_width(w, size, bold=True) for w in words), default=0.0) * scale + 2 * sl.CELL_MARGIN_X + 2
+    return (
+        max((sl.text_width(w, size, bold=True) for w in words), default=0.0) * scale
+        + 2 * sl.CELL_MARGIN_X
+        + 2
+    )
 
 
 def _widths(
@@ -87,12 +91,14 @@ def _widths(
     own_need = longest_word([headers[-1], *(r[-1].text for r in rows)], size, deck.scale)
     first_need = longest_word(["Område", *(r[0].text for r in rows)], size, deck.scale)
     vo_columns = column * (len(headers) - 1)
-    # the area column keeps its template share where it can (its titles wrap least), the own
-    # column gets the rest but never less than its longest word
-    area = min(deck.width * first, deck.width - vo_columns - own_need)
+    # what is left is shared by the area and the own column as in the template, neither
+    # narrower than its longest word
+    left = deck.width - vo_columns
+    own = max(own_need, min(equal, left * share / (first + share)))
+    area = left - own
     if area < first_need:
         return None
-    return area, column, deck.width - vo_columns - area
+    return area, column, own
 
 
 def behind_slides(deck: _Deck, rollups: list[Rollup], company: Rollup) -> None:
