@@ -18,6 +18,7 @@ from typing import Any
 from hpdocs.atomic import atomic_write_text
 from hpdocs.consolidate import MeasureResult, Rollup
 from hpdocs.project import Project
+from hpdocs.ratio import is_ratio, ratio_text
 
 FOLDER = "foregaende-ar"
 FORMAT = 1
@@ -155,7 +156,7 @@ def previous_row(rollup: Rollup, result: MeasureResult) -> dict[str, Any]:
         return {"previous": "", "previous_heading": "", "previous_target": "", "previous_line": ""}
     target = f"{value.target:g} %" if value.target is not None else ""
     return {
-        "previous": value.display,
+        "previous": _display(result, value),
         "previous_heading": value.heading,
         "previous_target": target,
         "previous_line": previous_line(rollup, result),
@@ -165,4 +166,11 @@ def previous_row(rollup: Rollup, result: MeasureResult) -> dict[str, Any]:
 def previous_line(rollup: Rollup, result: MeasureResult) -> str:
     """'Förra året (2022, Kvartal 3): 62 % (31 av 50)', or "" where last year has no value."""
     value = rollup.previous.get(result.measure.id)
-    return f"Förra året ({value.heading}): {value.display}" if value is not None else ""
+    return f"Förra året ({value.heading}): {_display(result, value)}" if value is not None else ""
+
+
+def _display(result: MeasureResult, value: PreviousValue) -> str:
+    """Last year's value as this year's is shown: a ratio as two numbers, not a share."""
+    if is_ratio(result.measure) and value.total is not None:
+        return ratio_text(value.total, value.denominator)
+    return value.display

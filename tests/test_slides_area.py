@@ -207,3 +207,44 @@ def test_status_entries_without_comment_are_not_listed(plan: Plan, org: Organisa
     lines = st.comment_lines(rollup, rollup.areas[0])
     assert lines and all("Samlad bedömning" not in line for line in lines)
     assert all(not line.startswith("Äldreomsorg: ") for line in lines)  # the VO's own is beside the status
+
+
+def test_ratio_measures_read_as_two_numbers_as_in_the_psb(
+    plan: Plan, org: Organisation, tmp_path: Path
+) -> None:
+    from hpdocs.ratio import is_ratio
+    from hpdocs.render.psb_measures import measure_row
+    from hpdocs.render.slides_area import chart_measure
+
+    entries = make_entries(plan, org)
+    everyone = list(org.nodes)
+    company = consolidate(plan, org, "B", "Q4", 2022, entries, submitted=everyone)
+    area, m = next((a, m) for a in company.areas for m in a.measures if is_ratio(m.measure))
+    assert len(m.reporting) == 2  # both business areas report the VO-level ratio
+    shown = st.measure_value(company, m)
+    psb = measure_row(plan, company, m, [e.node for e in m.reporting])
+    assert "%" not in shown + str(psb["total"]) + "".join(v["value"] for v in psb["values"])
+    for e, value in zip(m.reporting, psb["values"], strict=True):
+        pair = f"{e.value:g} mot {e.denominator:g}"
+        assert value["value"] == pair
+        assert f"{company.label(e.node)}: {pair}" in shown
+    assert psb["total"] == f"{m.total:g} mot {m.denominator:g}"
+    assert shown.endswith(f"Totalt: {psb['total']}")
+    charted = chart_measure(company, area)
+    assert charted is None or charted[0] is not m  # a ratio gets no percentage bars
+
+
+def test_long_slashed_words_wrap_after_the_slash_not_inside_a_word(tmp_path: Path) -> None:
+    from pptx import Presentation as Deck
+
+    from hpdocs.render import slide_layout as sl
+
+    text = "Antal LG där Patient/brukarsäkerhetsperspektivet varit med som punkt"
+    lines = sl.wrap(text, 200, 12)
+    assert "Patient/" in lines[0] and any(line.startswith("brukarsäkerhetsperspektivet") for line in lines)
+    prs = Deck()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    sl.write(sl.text_box(slide, 0, 0, 200, 100), text, 12)
+    runs = [r.text for p in slide.shapes[0].text_frame.paragraphs for r in p.runs]
+    assert runs == [text.replace("/", "/\u200b")]  # a break opportunity PowerPoint and LibreOffice honour
+    assert sl.text_width("/\u200b", 12) == sl.text_width("/", 12)

@@ -12,6 +12,7 @@ from hpdocs.levels import capitalise
 from hpdocs.plan import LEVEL_KEYS, Area, MeasureKind
 from hpdocs.render.context import NOT_REPORTED, _area_base, _names, _plain, text
 from hpdocs.render.psb_measures import measure_row
+from hpdocs.render.slides_text import plain as tidy_comment
 from hpdocs.render.status_matrix import all_nodes, marked, reporting_state, symbol
 from hpdocs.workbook.read import KIND_MEASURE, KIND_OWN, KIND_STATUS, Entry
 
@@ -92,7 +93,7 @@ def _about(entry: Entry, area: Area, rollup: Rollup) -> str:
         level = plan.level(row.level).singular
         for m in row.measures:
             if m.id == entry.item:
-                return f"mätning ”{_plain(m.display_label)}” ({level})"
+                return f"mätning ”{_plain(m.display_label)}”, {level}"
     return ""
 
 
@@ -112,7 +113,7 @@ def _comments(rollup: Rollup, result: AreaResult) -> list[dict[str, Any]]:
     picked.sort(key=lambda e: (e.node != scope.id, order.index(e.node) if e.node in order else 1 << 30))
     grouped: dict[tuple[str, str], tuple[Entry, list[str]]] = {}
     for e in picked:
-        key = (_about(e, result.area, rollup), " ".join(e.comment.split()))
+        key = (_about(e, result.area, rollup), " ".join(tidy_comment(e.comment).split()))
         name = _plain(rollup.label(e.node))
         _, names = grouped.setdefault(key, (e, []))
         if name not in names:
@@ -121,7 +122,7 @@ def _comments(rollup: Rollup, result: AreaResult) -> list[dict[str, Any]]:
         {
             "name": _names(names),
             "about": about,
-            "text": text(first.comment),
+            "text": text(tidy_comment(first.comment)),
             "is_scope": first.node == scope.id,
         }
         for (about, _), (first, names) in grouped.items()
@@ -181,7 +182,7 @@ def psb_area(rollup: Rollup, result: AreaResult) -> dict[str, Any]:
         "own_status": _plain(result.own_status),
         "proposed_status": _plain(result.proposed_status),
         "status_source": source,
-        "own_comment": text(result.own_comment),
+        "own_comment": text(tidy_comment(result.own_comment)),
         "own_level": _plain(own_row.label) if own_row else scope_name.title,
         "activities": [_activity_row(a, scope.id) for a in result.activities if a.level == scope.level],
         "activity_note": activity_note,

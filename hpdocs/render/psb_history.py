@@ -11,8 +11,9 @@ from typing import Any
 
 from hpdocs.consolidate import Rollup, _aggregate, propose_status
 from hpdocs.plan import LEVEL_KEYS, MeasureKind
+from hpdocs.ratio import is_ratio, ratio_text
 from hpdocs.render.context import _ordered_areas, _plain
-from hpdocs.render.psb_measures import is_ratio, number, pct
+from hpdocs.render.psb_measures import number, pct
 from hpdocs.render.status_matrix import marked
 from hpdocs.workbook.read import KIND_ACTIVITY, KIND_OWN, KIND_STATUS, Entry
 
@@ -30,7 +31,7 @@ def _short_total(kind: MeasureKind, ratio: bool, result: Any) -> str:
         return number(result.total or 0)
     if kind is MeasureKind.SHARE:
         if ratio:
-            return f"{number(result.total or 0)} mot {number(result.denominator or 0)}"
+            return ratio_text(result.total, result.denominator)
         return pct(result.share) if result.share is not None else "–"
     if kind is MeasureKind.YESNO:
         return f"Ja {number(result.total or 0)} av {number(result.denominator or 0)}"

@@ -15,6 +15,7 @@ from typing import Any
 from hpdocs.consolidate import MeasureResult, Rollup
 from hpdocs.plan import Measure, MeasureKind, Plan
 from hpdocs.previous import previous_row
+from hpdocs.ratio import is_ratio, ratio_text
 from hpdocs.render.context import _plain, text
 from hpdocs.workbook.read import Entry
 
@@ -29,10 +30,6 @@ def pct(value: float) -> str:
 
 def number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
-
-
-def is_ratio(measure: Measure) -> bool:
-    return measure.kind is MeasureKind.SHARE and " kontra " in f" {measure.text.lower()} "
 
 
 def target_text(measure: Measure, target: float | None) -> str:
@@ -68,7 +65,7 @@ def _node_value(measure: Measure, entry: Entry) -> tuple[str, float | None]:
         return ("Ja" if value >= 0.5 else "Nej"), (100.0 if value >= 0.5 else 0.0)
     den = entry.denominator
     if is_ratio(measure):
-        return f"{number(value)} mot {number(den or 0)}", None
+        return ratio_text(value, den), None
     if not den:
         return f"{number(value)} av 0", None
     share = 100 * value / den
@@ -91,7 +88,7 @@ def total(result: MeasureResult, target: float | None) -> tuple[str, float | Non
         return f"Ja: {number(result.total or 0)} av {number(result.denominator or 0)}", share
     if kind is MeasureKind.SHARE:
         if is_ratio(m):
-            return f"{number(result.total or 0)} mot {number(result.denominator or 0)}", None
+            return ratio_text(result.total, result.denominator), None
         if result.share is None:
             return f"{number(result.total or 0)} av 0", None
         return (

@@ -65,6 +65,10 @@ FONT_SCALES: dict[str, float] = {
     **dict.fromkeys(("verdana", "century gothic"), 1.2),
 }
 UNKNOWN_FONT_SCALE = 1.15
+# "Patient/brukarsäkerhetsperspektivet" may wrap after the slash, not inside a word: the slide
+# gets a zero-width space there (PowerPoint and LibreOffice break at it) and `wrap` agrees.
+_SLASH = re.compile(r"(?<=\w)/(?=\w)")
+_BREAKS = re.compile("(?<= )|(?<=\\w/)(?=[\\w\u200b])")
 _ILLEGAL_XML = re.compile("[^\t\n\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -112,7 +116,7 @@ def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[st
     lines: list[str] = []
     for paragraph in xml_safe(text).split("\n"):
         line, used = "", 0.0  # used: width of the line so far, trailing spaces included
-        for word in re.split(r"(?<= )", paragraph):  # keep the space with the word before it
+        for word in _BREAKS.split(paragraph):  # the space stays with the word before it
             core = word.rstrip(" ")
             core_width = sum(char_width(ch, bold) for ch in core)
             full_width = core_width + (len(word) - len(core)) * char_width(" ", bold)
@@ -330,7 +334,7 @@ def write(
         if not line:
             continue
         run = paragraph.add_run()
-        run.text = line
+        run.text = _SLASH.sub("/\u200b", line)
         run.font.size = Pt(size)
         run.font.bold = bold
         if colour == "accent":

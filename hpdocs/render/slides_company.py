@@ -47,9 +47,14 @@ def matrix_slide(deck: _Deck, rollups: list[Rollup], company: Rollup) -> None:
         notes.append(f"{st.PROPOSED} = föreslagen utifrån aktiviteternas status; ingen egen bedömning.")
     note = "\n".join(notes)
     note_height = sl.text_height(note, deck.width / deck.scale, 12.0) + 10 if note else 0.0
+    # Widths where no name breaks inside a word come first; the template's shares when none fits.
+    tries = [(size, _widths(deck, headers, rows, size, first, share)) for size in MATRIX_SIZES]
+    tries = [t for t in tries if t[1] is not None] + [(size, None) for size in MATRIX_SIZES]
     table = None
-    for size in MATRIX_SIZES:
-        columns = [Column("Område", deck.width * first)] + [Column(h, deck.width * share) for h in headers]
+    for size, widths in tries:
+        first_w, share_w, own_w = widths or (deck.width * first, deck.width * share, deck.width * share)
+        columns = [Column("Område", first_w)] + [Column(h, share_w) for h in headers[:-1]]
+        columns.append(Column(headers[-1], own_w))
         table = TableBlock(columns, rows, size, deck.scale)
         if table.height + note_height <= deck.available:
             break
@@ -59,6 +64,41 @@ def matrix_slide(deck: _Deck, rollups: list[Rollup], company: Rollup) -> None:
     if note:
         y = deck.top + table.height + 10
         sl.write(sl.text_box(slide, deck.left, y, deck.width, note_height - 10), note, 12.0)
+
+
+def longest_word(texts: list[str], size: float, scale: float) -> float:
+    """Width in points of the widest single word among `texts`, set in bold, with the cell's margins."""
+    words = [w for t in texts for w in t.split()]
+    # 2 points of slack: column widths are rounded to whole EMU when drawn
+    return (
+        max((sl.text_width(w, size, bold=True) for w in words), default=0.0) * scale
+        + 2 * sl.CELL_MARGIN_X
+        + 2
+    )
+
+
+def _widths(
+    deck: _Deck, headers: list[str], rows: list[list[Cell]], size: float, first: float, share: float
+) -> tuple[float, float, float] | None:
+    """Widths of the area column, of every business-area column (all equal) and of the
+    company's own column, so that no word breaks ("Närsjukvårdsförvaltnin|gen"): the
+    business-area columns widen as needed, the own column and then the area column give way
+    down to their own longest word; None when that is not enough at this size."""
+    equal = deck.width * share
+    column = max(
+        equal, longest_word([*headers[:-1], *(c.text for r in rows for c in r[1:-1])], size, deck.scale)
+    )
+    own_need = longest_word([headers[-1], *(r[-1].text for r in rows)], size, deck.scale)
+    first_need = longest_word(["Område", *(r[0].text for r in rows)], size, deck.scale)
+    vo_columns = column * (len(headers) - 1)
+    # what is left is shared by the area and the own column as in the template, neither
+    # narrower than its longest word
+    left = deck.width - vo_columns
+    own = max(own_need, min(equal, left * share / (first + share)))
+    area = left - own
+    if area < first_need:
+        return None
+    return area, column, own
 
 
 def behind_slides(deck: _Deck, rollups: list[Rollup], company: Rollup) -> None:

@@ -14,6 +14,7 @@ from hpdocs.consolidate import NOT_ASSESSED, ActivityResult, AreaResult, Measure
 from hpdocs.levels import capitalise
 from hpdocs.plan import LEVEL_KEYS, MeasureKind, Plan
 from hpdocs.previous import previous_line
+from hpdocs.ratio import is_ratio, ratio_text
 from hpdocs.reporting import state_lines
 from hpdocs.workbook.read import Entry
 
@@ -106,6 +107,8 @@ def _entry_value(m: MeasureResult, e: Entry) -> tuple[str, float | None]:
     """An entry's value as shown, and as compared with the target."""
     kind = m.measure.kind
     value = e.value or 0.0
+    if is_ratio(m.measure):
+        return ratio_text(value, e.denominator), None
     if kind is MeasureKind.SHARE:
         if not e.denominator:
             return f"{number(value)} av 0", None
@@ -122,7 +125,7 @@ def share_of(m: MeasureResult, e: Entry) -> float | None:
     """A node's value as a percentage (target and share measures), None when it has none."""
     if m.measure.kind is MeasureKind.TARGET:
         return e.value
-    if m.measure.kind is MeasureKind.SHARE and e.denominator:
+    if m.measure.kind is MeasureKind.SHARE and e.denominator and not is_ratio(m.measure):
         return 100 * (e.value or 0.0) / e.denominator
     return None
 
@@ -155,6 +158,8 @@ def _value_now(rollup: Rollup, m: MeasureResult) -> str:
     if len(m.reporting) > 1:
         if m.measure.kind is MeasureKind.COUNT and m.total is not None:
             lines.append(f"Totalt: {number(m.total)}")
+        elif is_ratio(m.measure):
+            lines.append(f"Totalt: {ratio_text(m.total, m.denominator)}")
         elif m.measure.kind is MeasureKind.SHARE and m.share is not None:
             lines.append(f"Totalt: {pct(m.share)} ({number(m.total or 0)} av {number(m.denominator or 0)})")
     return "\n".join(lines)

@@ -29,7 +29,7 @@ from hpdocs.consolidate import Rollup
 from hpdocs.errors import OutputError, TemplateError
 from hpdocs.plan import Plan
 from hpdocs.render.board_context import BoardSettings, board_context
-from hpdocs.render.fit_tables import fit_loop_tables
+from hpdocs.render.fit_tables import fit_loop_tables, word_scale
 from hpdocs.render.psb_context import psb_context
 from hpdocs.resources import template_path
 
@@ -172,7 +172,7 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> Path:
         doc.render(context, jinja_env=make_environment(), autoescape=True)
     except Exception as exc:  # the template is user code: any failure is a template error
         raise _describe(exc, template) from exc
-    fit_loop_tables(doc.docx.element.body)
+    fit_loop_tables(doc.docx.element.body, **_table_fonts(doc.docx))
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         with atomic_path(out) as tmp:
@@ -180,6 +180,29 @@ def render_docx(template: Path, context: dict[str, Any], out: Path) -> Path:
     except OSError as exc:
         raise OutputError(f"{out} kunde inte skrivas: {exc}. Är filen öppen i Word?") from exc
     return out
+
+
+def _table_fonts(document: Any) -> dict[str, float]:
+    """The table styles' sizes and the body font's width factor, for fitting loop tables."""
+
+    def size(name: str) -> float:
+        try:
+            style = document.styles[name]
+        except KeyError:
+            return 9.0
+        while style is not None and style.font.size is None:
+            style = style.base_style
+        return style.font.size.pt if style is not None else 9.0
+
+    try:
+        typeface = document.styles["Normal"].font.name or "Calibri"
+    except KeyError:
+        typeface = "Calibri"
+    return {
+        "header_size": size("Tabellrubrik"),
+        "body_size": size("Tabelltext"),
+        "scale": word_scale(typeface),
+    }
 
 
 def _template(name: str, templates_dir: Path | None) -> Path:
