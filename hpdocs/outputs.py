@@ -30,7 +30,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ from hpdocs.progress import Count, wants_counts
 from hpdocs.workbook import contract as c
 from hpdocs.workbook.parallel import default_workers
 from hpdocs.workbook.problems_write import write_problem_report
-from hpdocs.workbook.read import WorkbookRead
+from hpdocs.workbook.read import Entry, WorkbookRead
 from hpdocs.workbook.rollup_write import write_rollup
 
 Progress = Callable[[str], None]
@@ -86,6 +87,9 @@ class ReportJob:
 Job = RollupJob | ReportJob
 
 
+_fields = attrgetter(*(f.name for f in fields(Entry)))
+
+
 def _hash(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
@@ -103,7 +107,8 @@ class Keys:
         for node in org.nodes:
             read = inbox.chosen.get(node)
             if read is not None:
-                used = [e for e in read.entries if e.node == node]
+                # Each entry as the tuple of its fields: its repr is C code, a dataclass's is not.
+                used = [_fields(e) for e in read.entries if e.node == node]
                 self._nodes[node] = _hash("inlämnad", read.stamp, used)
             else:
                 self._nodes[node] = "avvisad" if node in rejected else "saknas"

@@ -115,6 +115,39 @@ def test_kept_and_rewritten_outputs_equal_a_clean_run(
         assert content(mine) == content(theirs), mine.name
 
 
+def test_a_late_workbook_gives_the_company_rollup_of_a_clean_run_cell_by_cell(
+    project: Project, tmp_path: Path, org: Organisation, blank_workbooks: dict[str, Path]
+) -> None:
+    """The coordinator's case: a unit hands in after the first run. Only its business area's
+    roll-up and the company's are written again, and the company's equals, sheet by sheet and
+    cell by cell, what a run from scratch on the same inbox writes."""
+    late = next(p for p in project.inbox.iterdir() if "Lindgården" in p.name)
+    waiting = tmp_path / "senare" / late.name
+    waiting.parent.mkdir()
+    late.rename(waiting)
+    first = consolidate_project(project, "Q3")
+    before = stamps(project)
+    waiting.rename(late)
+    incremental = consolidate_project(project, "Q3")
+    after = stamps(project)
+    company = next(p for p in incremental.files if "Bolag" in p.name)
+    vo2 = next(p for p in incremental.files if "Äldreomsorg" in p.name)
+    assert {name for name in after if after[name] != before.get(name)} == {company.name, vo2.name}
+    assert len(incremental.company.entries) > len(first.company.entries)
+    clean_project = make_project(tmp_path / "ren", org, blank_workbooks)
+    shutil.rmtree(clean_project.inbox)
+    shutil.copytree(project.inbox, clean_project.inbox)
+    clean = consolidate_project(clean_project, "Q3", use_cache=False)
+    theirs = next(p for p in clean.files if p.name == company.name)
+    mine_sheets, their_sheets = content(company), content(theirs)
+    assert [name for name, _ in mine_sheets] == [name for name, _ in their_sheets]
+    for (name, mine), (_, expected) in zip(mine_sheets, their_sheets, strict=True):
+        assert len(mine) == len(expected), name
+        for row, (a, b) in enumerate(zip(mine, expected, strict=True), start=1):
+            assert a == b, f"{company.name}, blad {name}, rad {row}"
+    assert any("Lindgården" in str(v) for _, rows in mine_sheets for row in rows for v in row)
+
+
 @pytest.mark.parametrize("tamper", ["delete", "edit"])
 def test_an_output_deleted_or_edited_by_hand_is_written_again(project: Project, tamper: str) -> None:
     first = consolidate_project(project, "Q3")

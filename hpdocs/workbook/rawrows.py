@@ -65,6 +65,7 @@ class StyleIds:
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
         self._ids: dict[tuple[str, bool], str] = {}
+        self._texts: dict[tuple[str, str], str] = {}  # a table repeats names, levels, statuses
 
     def get(self, kind: str, quote: bool) -> str:
         found = self._ids.get((kind, quote))
@@ -80,8 +81,11 @@ class StyleIds:
 
     def text(self, value: str, kind: str = "plain") -> str:
         """What follows `<c r="A2"` for a cell of `kind` holding the user text `value`."""
-        text, quote = cell_text(value)
-        return inline_text(text, self.get(kind, quote))
+        found = self._texts.get((value, kind))
+        if found is None:
+            text, quote = cell_text(value)
+            found = self._texts[(value, kind)] = inline_text(text, self.get(kind, quote))
+        return found
 
 
 class TableRows:
