@@ -163,8 +163,9 @@ def _row(plan: Plan, area: Area, level: str, old: LevelRow, new: LevelRow) -> li
                     (activity.id,),
                 )
             )
+    new_activities = {a.id for a in new.activities}
     for activity in old.activities:
-        if activity.id not in {a.id for a in new.activities}:
+        if activity.id not in new_activities:
             changes.append(
                 Change(
                     REMOVED,
@@ -189,8 +190,9 @@ def _row(plan: Plan, area: Area, level: str, old: LevelRow, new: LevelRow) -> li
             )
         else:
             changes += _measure(where, old_m, measure)
+    new_measures = {m.id for m in new.measures}
     for measure in old.measures:
-        if measure.id not in {m.id for m in new.measures}:
+        if measure.id not in new_measures:
             changes.append(
                 Change(
                     REMOVED,
@@ -216,8 +218,9 @@ def _row(plan: Plan, area: Area, level: str, old: LevelRow, new: LevelRow) -> li
             )
         else:
             changes += _followup(where, new, old_f, followup)
+    new_followups = {f.id for f in new.followups}
     for followup in old.followups:
-        if followup.id not in {f.id for f in new.followups}:
+        if followup.id not in new_followups:
             changes.append(
                 Change(
                     REMOVED,

@@ -23,7 +23,7 @@ from hpdocs.web.documents import Document, find_document, list_documents, reach,
 from hpdocs.web.limits import LimitReached
 from hpdocs.web.storage import TooLarge, download_name
 from hpdocs.workbook.house_style import DEFAULT, house_style_for
-from hpdocs.workbook.write import WorkbookSpec, workbook_filename, write_workbook
+from hpdocs.workbook.write import WorkbookSpec, workbook_names, write_workbook
 
 bp = Blueprint("chef", __name__, url_prefix="/n/<token>")
 
@@ -86,7 +86,7 @@ def blank(token: str) -> Response:
     node = _node(token)
     project = context().portal.project
     parent = project.organisation.nodes.get(node.parent)
-    name = workbook_filename(project.plan, node, project.organisation)
+    name = workbook_names(project.plan, project.organisation)[node.id]  # as `hpdocs workbooks` names it
     try:
         house, _ = house_style_for(project.templates)
     except TemplateError:  # a broken Excel template must not stop managers: the default look

@@ -238,11 +238,7 @@ def _fit_titles(wb: Workbook) -> None:
     """A larger house title font needs a taller row: the title rows sit at the top of each sheet."""
     for ws in wb.worksheets:
         for row in ws.iter_rows(min_row=1, max_row=4, max_col=3):
-            size = (
-                max((cell.font.sz or 11) for cell in row if cell.value is not None)
-                if any(cell.value is not None for cell in row)
-                else 11
-            )
+            size = max((cell.font.sz or 11 for cell in row if cell.value is not None), default=11)
             if size > 11:
                 dim = ws.row_dimensions[row[0].row]
                 dim.height = max(dim.height or 15, size * 1.5)

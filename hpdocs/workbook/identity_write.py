@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from openpyxl import Workbook
-from openpyxl.styles import Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from hpdocs import __version__
@@ -19,7 +18,6 @@ from hpdocs.plan import Plan
 from hpdocs.workbook import contract as c
 from hpdocs.workbook import style as s
 
-UNLOCKED = Protection(locked=False)
 # What a reader of the sheet wants to see; the other keys are stamps for the program.
 SHOWN_KEYS = (
     "hpdocs.nodnamn",
@@ -82,7 +80,7 @@ def identity_sheet(wb: Workbook, values: dict[str, str], kind: str) -> None:
     for key in editable:
         cell = ws.cell(row=row, column=3)
         line(key)
-        cell.protection = UNLOCKED
+        cell.protection = s.UNLOCKED
         cell.fill = s.EXPECTED_FILL
         if key == c.UPDATED_KEY:
             cell.number_format = "yyyy-mm-dd"

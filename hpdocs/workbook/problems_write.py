@@ -32,6 +32,7 @@ COLUMNS = (  # title, width, text wrapped to the width
     ("Kod", 20),
 )
 HEADER_ROW = 5
+WIDTHS: dict[int, float] = {col: width for col, (_, width) in enumerate(COLUMNS, start=1)}
 
 
 def verdict(read: WorkbookRead) -> str:
@@ -108,7 +109,7 @@ def write_problem_report(read: WorkbookRead, path: Path, periods: Mapping[str, s
         if problem.severity == Severity.ERROR:
             ws.cell(row=row, column=1).fill = s.PatternFill("solid", fgColor="FFC7CE")
         wrapped = {i: str(v) for i, v in enumerate(values, start=1) if v}
-        s.fit_row(ws, row, wrapped, {i: w for i, (_, w) in enumerate(COLUMNS, start=1)})
+        s.fit_row(ws, row, wrapped, WIDTHS)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     s.print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     with atomic_path(path) as tmp:

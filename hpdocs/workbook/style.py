@@ -7,7 +7,7 @@ import weakref
 from copy import copy
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -37,6 +37,7 @@ SECTION_FONT = Font(name=FONT_NAME, bold=True, size=12, color=DARK)
 BOLD = Font(name=FONT_NAME, bold=True)
 HINT_FONT = Font(name=FONT_NAME, italic=True, color="595959")
 LINK_FONT = Font(name=FONT_NAME, underline="single", color="0563C1")
+UNLOCKED = Protection(locked=False)  # cells the person fills in
 
 
 def text_height(text: str, width_chars: float, *, line_height: float = 15.0) -> float:

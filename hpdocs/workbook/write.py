@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, Protection
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -29,7 +29,6 @@ from hpdocs.workbook.identity_write import identity_sheet, identity_values
 COL = {key: i for i, key in enumerate(c.COLUMN_KEYS, start=1)}
 WIDTHS = {i: w for i, (_, _, w) in enumerate(c.AREA_COLUMNS, start=1)}
 OWN_ROWS_PER_AREA = 8
-UNLOCKED = Protection(locked=False)
 
 MEASURE_HINTS: dict[MeasureKind, str] = {
     MeasureKind.COUNT: "Ange antal i kolumnen Värde.",
@@ -219,7 +218,7 @@ def _entry_row(
         cell.border = s.BORDER
         cell.alignment = s.WRAP_CENTER if key in {"nr", "mal", "namnare"} else s.WRAP
         if key in inputs:
-            cell.protection = UNLOCKED
+            cell.protection = s.UNLOCKED
             cell.fill = s.EXPECTED_FILL if expected and key in {"varde", "namnare"} else s.INPUT_FILL
         else:
             cell.fill = s.LOCKED_FILL
