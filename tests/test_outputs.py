@@ -16,7 +16,7 @@ from hpdocs.inbox import collect
 from hpdocs.org import Node, Organisation, write_organisation
 from hpdocs.pipeline import consolidate_project
 from hpdocs.project import Project, init_project, load_project
-from hpdocs.workbook import rollup_write
+from hpdocs.workbook import data_rows, rollup_write
 from hpdocs.workbook.fill import fill_workbook
 from hpdocs.workbook.read import read_workbook
 
@@ -232,7 +232,7 @@ def test_data_rows_beyond_one_sheet_continue_on_the_next(
     entries = inbox.entries
     rollup = consolidate(plan, org, "B1", "Q3", 2022, entries, submitted=inbox.submitted)
     per_sheet = 2
-    monkeypatch.setattr(rollup_write, "DATA_ROWS_PER_SHEET", per_sheet)
+    monkeypatch.setattr(data_rows, "DATA_ROWS_PER_SHEET", per_sheet)
     path = rollup_write.write_rollup(rollup, tmp_path / "Bolag.xlsx")
     sheets = dict(content(path))
     data_sheets = [name for name in sheets if name == "Data" or name.startswith("Data ")]
