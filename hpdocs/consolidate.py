@@ -236,12 +236,20 @@ def consolidate(
         excluded=left_out,
     )
     by_item: dict[str, list[Entry]] = {}
+    by_area: dict[str, list[Entry]] = {}  # in the order of `now`
     for e in now:
         by_item.setdefault(e.item, []).append(e)
+        by_area.setdefault(e.area, []).append(e)
     history: dict[str, dict[str, Counter[str]]] = {}
     for e in all_entries:
         if e.kind == KIND_ACTIVITY and e.status:
-            history.setdefault(e.item, {}).setdefault(e.period, Counter())[e.status] += 1
+            periods = history.get(e.item)
+            if periods is None:
+                periods = history[e.item] = {}
+            counts = periods.get(e.period)
+            if counts is None:
+                counts = periods[e.period] = Counter()
+            counts[e.status] += 1
 
     levels = _levels_in_scope(scope)
     nodes_at = {lvl: [n for n in below if n.level == lvl and n.id in done] for lvl in levels}
@@ -275,15 +283,12 @@ def consolidate(
                 measure_results.append(_aggregate(measure, lvl, period, by_item.get(measure.id, []), year))
         status_entries = {e.node: e for e in by_item.get(area.id + ".status", [])}
         own = status_entries.get(scope.id)
-        own_activities = tuple(e for e in now if e.area == area.id and e.kind == KIND_OWN)
+        in_area = by_area.get(area.id, ())
+        own_activities = tuple(e for e in in_area if e.kind == KIND_OWN)
         activity_statuses = [s for a in activity_results for s in a.statuses.values()]
         activity_statuses += [e.status for e in own_activities]
         comments = tuple(
-            e
-            for e in now
-            if e.area == area.id
-            and e.comment
-            and e.kind in (KIND_ACTIVITY, KIND_MEASURE, KIND_STATUS, KIND_OWN)
+            e for e in in_area if e.comment and e.kind in (KIND_ACTIVITY, KIND_MEASURE, KIND_STATUS, KIND_OWN)
         )
         areas.append(
             AreaResult(

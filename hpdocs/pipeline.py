@@ -194,7 +194,12 @@ def write_outputs(
         result.rollups, rollup_names(plan, result.rollups, result.year, result.period), strict=True
     ):
         path = outdir / name
-        jobs.append(RollupJob(rollup, path, stamps, keys.rollup(rollup, path) if keys else ""))
+        # The company's Data rows repeat every node's: kept between runs (hpdocs.workbook.fragments).
+        if keys is not None and rollup is result.company:
+            job = RollupJob(rollup, path, stamps, keys.rollup(rollup, path), project.cache_dir, keys.nodes)
+        else:
+            job = RollupJob(rollup, path, stamps, keys.rollup(rollup, path) if keys else "")
+        jobs.append(job)
         result.files.append(path)
     problem_dir = project.output / "problem"
     taken: set[str] = set()

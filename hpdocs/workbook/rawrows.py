@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from hpdocs.textsafe import cell_text
 from hpdocs.workbook import style as s
+from hpdocs.workbook.deflate import segment, write_member
 
 MAX_ROW_HEIGHT = 409  # points; Excel's limit
 
@@ -175,6 +176,10 @@ def save_with_rows(wb: Workbook, parts: Sequence[RawPart], target: Path) -> None
             ref = part.dimension()
             head = _DIMENSION.sub(f'<dimension ref="{ref}"/>'.encode(), head, count=1)
             last_row = int(re.sub(r"^.*?([0-9]+)$", r"\1", ref))
+            pieces = getattr(part, "segments", None)
+            if pieces is not None:  # compressed ahead of time (hpdocs.workbook.deflate)
+                write_member(out, info, [segment(head), *pieces(), segment(end + tail)])
+                continue
             with out.open(info.filename, "w", force_zip64=last_row > 500_000) as stream:
                 stream.write(head)
                 for chunk in part.chunks():

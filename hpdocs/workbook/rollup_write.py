@@ -22,7 +22,7 @@ from hpdocs.plan import LEVEL_KEYS, AreaKind, Plan
 from hpdocs.reporting import excluded_line, headline, state_lines
 from hpdocs.workbook import contract as c
 from hpdocs.workbook import style as s
-from hpdocs.workbook.data_rows import data_sheets
+from hpdocs.workbook.data_rows import data_sheets, data_store
 from hpdocs.workbook.identity_write import identity_sheet, identity_values
 from hpdocs.workbook.rawrows import RawPart, TableRows, save_with_rows
 from hpdocs.workbook.read import Entry
@@ -206,8 +206,17 @@ def _entry_value(e: Entry) -> str:
     return f"{e.value:g}"
 
 
-def write_rollup(rollup: Rollup, path: Path, *, stamps: dict[str, str] | None = None) -> Path:
-    """Write the roll-up workbook atomically."""
+def write_rollup(
+    rollup: Rollup,
+    path: Path,
+    *,
+    stamps: dict[str, str] | None = None,
+    cache_dir: Path | None = None,
+    digests: dict[str, str] | None = None,
+) -> Path:
+    """Write the roll-up workbook atomically. With `cache_dir`, the Data sheet's rows of
+    nodes unchanged since the last run are taken from the project's store of them (known by
+    `digests` of their entries where given, see hpdocs.outputs.Keys)."""
     wb = Workbook()
     overview = wb.active
     assert overview is not None
@@ -222,10 +231,13 @@ def write_rollup(rollup: Rollup, path: Path, *, stamps: dict[str, str] | None = 
     for result in rollup.areas:
         sheet = wb.create_sheet(c.safe_sheet_title(result.area.sheet_title, taken))
         parts.append(_area_sheet(sheet, rollup, result, texts))
-    sheets = data_sheets(wb, rollup.entries, rollup.names, stamps or {})
+    store = data_store(cache_dir) if cache_dir is not None else None
+    sheets = data_sheets(wb, rollup.entries, rollup.names, stamps or {}, store, digests)
     with atomic_path(path) as tmp:
         save_with_rows(wb, [*parts, *sheets], tmp)
     wb.close()
+    if store is not None:
+        store.save()
     return path
 
 
