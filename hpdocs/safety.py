@@ -246,7 +246,8 @@ def _hides_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, limit: int
     looks_xml = text.lstrip("\ufeff \t\r\n").startswith(("<?", "<!"))
     if not (looks_xml or name.endswith((".xml", ".rels"))):
         return False
-    if "<!doctype" in text.lower() or "<!entity" in text.lower():
+    low = text.lower()
+    if "<!doctype" in low or "<!entity" in low:
         return True
     pos = 0
     while True:
