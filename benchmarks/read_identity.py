@@ -131,7 +131,7 @@ def _child(list_file: str, start: int) -> None:
             plans[spec] = load_plan(where) if kind == "builtin" else load_project(Path(where)).plan
         try:
             result = json.dumps(pack(read_workbook(Path(path), plans[spec])))  # type: ignore[arg-type]
-        except Exception as exc:  # noqa: BLE001 - what raised is the result
+        except Exception as exc:  # what raised is the result
             result = f"RAISED {type(exc).__name__}: {exc}"
         sys.stdout.write(json.dumps([i, result]) + "\n")
         sys.stdout.flush()
@@ -168,7 +168,9 @@ def _key(path: str, tmp: Path) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--ut", type=Path, help="JSON-fil att skriva resultaten till")
     parser.add_argument("--jamfor", type=Path, help="tidigare resultat att jämföra med")
     parser.add_argument("--benchmark", type=Path, default=ROOT / "benchmarks" / ".cache" / "1000")
@@ -185,14 +187,18 @@ def main() -> int:
         items += generated(tmp / "gen", bases)
         results = run(items, tmp)
         found = {_key(path, tmp): result for (_, path), result in zip(items, results, strict=True)}
-    print(f"{len(found)} filer lästa; {sum(r.startswith(('RAISED', 'ABORT')) for r in found.values())} gav fel")
+    print(
+        f"{len(found)} filer lästa; {sum(r.startswith(('RAISED', 'ABORT')) for r in found.values())} gav fel"
+    )
     if args.ut:
         args.ut.write_text(json.dumps(found, ensure_ascii=False, indent=0), encoding="utf-8")
     if args.jamfor:
         before = json.loads(args.jamfor.read_text(encoding="utf-8"))
         differ = sorted(k for k in before.keys() | found.keys() if before.get(k) != found.get(k))
         for key in differ[:20]:
-            print(f"SKILLNAD {key}\n  före:  {str(before.get(key))[:300]}\n  efter: {str(found.get(key))[:300]}")
+            print(
+                f"SKILLNAD {key}\n  före:  {str(before.get(key))[:300]}\n  efter: {str(found.get(key))[:300]}"
+            )
         print(f"{len(differ)} av {len(found)} skiljer sig" if differ else "Alla resultat är identiska.")
         return 1 if differ else 0
     return 0
