@@ -219,6 +219,9 @@ def parse_choice(raw: object, allowed: Sequence[str], *, code: str = UNKNOWN_CHO
     if is_blank(raw):
         return Parsed(None)
     options, text = tuple(allowed), clean_text(raw)
+    exact = _exact_choice(options).get(text)  # the first step below, answered from a table
+    if exact is not None:
+        return Parsed(exact)
     steps = ((str, False), (str.casefold, False), (_fold, False), (_fold, True))
     for key, prefix in steps:
         wanted = key(text)
@@ -334,6 +337,7 @@ def _fail(code: str, message: str) -> Parsed[T]:
     return Parsed(None, code, message)
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text, called for every yes/no and choice cell
 def _fold(text: str) -> str:
     """Case- and diacritics-insensitive form: "Pågår" -> "pagar"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -398,6 +402,12 @@ def _choice_index(options: tuple[str, ...], key: Callable[[str], str]) -> dict[s
         if option not in hits:
             hits.append(option)
     return index
+
+
+@lru_cache(maxsize=256)
+def _exact_choice(options: tuple[str, ...]) -> dict[str, str]:
+    """Text -> the allowed value it names exactly, where exactly one does (parse_choice's first step)."""
+    return {key: hits[0] for key, hits in _choice_index(options, str).items() if len(hits) == 1}
 
 
 def _prefixed(index: dict[str, list[str]], wanted: str) -> list[str]:

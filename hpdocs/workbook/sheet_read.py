@@ -125,10 +125,12 @@ class _SheetReader:
                 continue
             item, period = c.split_row_id(ident)
             if item == own_item or not ident:
-                self.row_context = ("", item, clean_text(row[k_text])[:120])
+                text = row[k_text]
+                self.row_context = ("", item, clean_text(text)[:120] if text != "" else "")
                 if self.formulas:
                     self._formula_cells(r, cols)
-                self._own(area_id, r, cols, row)
+                if not (text == row[k_status] == row[k_value] == row[k_comment] == ""):
+                    self._own(area_id, r, cols, row)  # an empty own row (most are) reads nothing
                 continue
             info = index.get(item)
             self.row_context = (period, item, info.text if info else "")
@@ -184,7 +186,7 @@ class _SheetReader:
     def _columns(self) -> dict[str, int]:
         for row in self.rows:
             if row and clean_text(row[0]) == c.COLUMNS_MARKER:
-                found = {clean_text(v): i for i, v in enumerate(row) if clean_text(v) in c.COLUMN_KEYS}
+                found = {key: i for i, v in enumerate(row) if (key := clean_text(v)) in c.COLUMN_KEYS}
                 found["id"] = 0
                 missing = [k for k in c.COLUMN_KEYS if k not in found]
                 if missing:
