@@ -56,6 +56,9 @@ SHARD_PREFIX = "lasning-"
 # Modules whose code decides what a read contains.
 _READER_MODULES = (
     "hpdocs.workbook.read",
+    "hpdocs.workbook.read_types",
+    "hpdocs.workbook.sheet_read",
+    "hpdocs.workbook.read_zip",
     "hpdocs.workbook.rollup_read",
     "hpdocs.workbook.contract",
     "hpdocs.workbook.revised",

@@ -226,6 +226,9 @@ def _bomb_details(infos: list[zipfile.ZipInfo], limits: Limits) -> list[str]:
     return details
 
 
+_ROOT_START = re.compile(r"<[A-Za-z_:]")  # how a root element starts
+
+
 def _hides_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, limit: int) -> bool:
     """True when an XML member has a DTD, or a prolog too long or odd to prove it has none.
 
@@ -246,7 +249,8 @@ def _hides_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, limit: int
     looks_xml = text.lstrip("\ufeff \t\r\n").startswith(("<?", "<!"))
     if not (looks_xml or name.endswith((".xml", ".rels"))):
         return False
-    if "<!doctype" in text.lower() or "<!entity" in text.lower():
+    low = text.lower()
+    if "<!doctype" in low or "<!entity" in low:
         return True
     pos = 0
     while True:
@@ -259,7 +263,7 @@ def _hides_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, limit: int
         elif pos >= len(text):
             return not complete  # still in the prolog where we stopped reading
         else:  # the root element; anything else is not XML we can vouch for
-            return not re.match(r"<[A-Za-z_:]", text[pos : pos + 2])
+            return not _ROOT_START.match(text, pos)
         if end < 0:
             return not complete
         pos = end + skip

@@ -65,7 +65,9 @@ _TRUTHY = frozenset({"ja", "j", "x", "yes", "y", "sant", "true", "1"})
 
 def is_blank(raw: object) -> bool:
     """True for what a person sees as an empty cell: None, '' or only spaces/invisibles."""
-    return raw is None or (isinstance(raw, str) and clean_text(raw) == "")
+    if raw is None or (type(raw) is str and not raw):  # most cells: the fast answer first
+        return True
+    return isinstance(raw, str) and clean_text(raw) == ""
 
 
 def clean_text(raw: object) -> str:
@@ -75,7 +77,10 @@ def clean_text(raw: object) -> str:
     if isinstance(raw, str):
         # Fast path, most cells: every character the rules below change is non-printable
         # (control, format, separator other than " "), so a printable text only loses spaces.
-        if raw.isprintable() and "  " not in raw and raw[:1] != " " and raw[-1:] != " ":
+        # A line feed is kept, so it counts as a space here: a text whose lines neither start
+        # nor end with a space, with no empty line and no double space, comes back unchanged.
+        flat = raw.replace("\n", " ") if "\n" in raw else raw
+        if flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " ":
             return raw
         text = _STRAY_JOINER.sub("", _INVISIBLE.sub("", _LINE_BREAK.sub("\n", raw)))
         lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
@@ -213,7 +218,10 @@ def parse_choice(raw: object, allowed: Sequence[str], *, code: str = UNKNOWN_CHO
     """
     if is_blank(raw):
         return Parsed(None)
-    options, text, quoted = tuple(allowed), clean_text(raw), _quote(raw)
+    options, text = tuple(allowed), clean_text(raw)
+    exact = _exact_choice(options).get(text)  # the first step below, answered from a table
+    if exact is not None:
+        return Parsed(exact)
     steps = ((str, False), (str.casefold, False), (_fold, False), (_fold, True))
     for key, prefix in steps:
         wanted = key(text)
@@ -224,12 +232,12 @@ def parse_choice(raw: object, allowed: Sequence[str], *, code: str = UNKNOWN_CHO
         if len(hits) == 1:
             if not prefix:
                 return Parsed(hits[0])
-            message = f'{quoted} lästes som "{hits[0]}". Välj värdet i listan så blir det rätt.'
+            message = f'{_quote(raw)} lästes som "{hits[0]}". Välj värdet i listan så blir det rätt.'
             return Parsed(hits[0], CHOICE_GUESSED, message, warning=True)
         if hits:
             which = ", ".join(hits)
-            return _fail(code, f"{quoted} kan betyda flera värden ({which}). Välj ett i listan.")
-    return _fail(code, f"{quoted} är inte ett tillåtet värde. Välj ett av: {_listing(options)}.")
+            return _fail(code, f"{_quote(raw)} kan betyda flera värden ({which}). Välj ett i listan.")
+    return _fail(code, f"{_quote(raw)} är inte ett tillåtet värde. Välj ett av: {_listing(options)}.")
 
 
 def parse_period(raw: object, periods: Sequence[tuple[str, str]]) -> Parsed[str]:
@@ -329,6 +337,7 @@ def _fail(code: str, message: str) -> Parsed[T]:
     return Parsed(None, code, message)
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text, called for every yes/no and choice cell
 def _fold(text: str) -> str:
     """Case- and diacritics-insensitive form: "Pågår" -> "pagar"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -393,6 +402,12 @@ def _choice_index(options: tuple[str, ...], key: Callable[[str], str]) -> dict[s
         if option not in hits:
             hits.append(option)
     return index
+
+
+@lru_cache(maxsize=256)
+def _exact_choice(options: tuple[str, ...]) -> dict[str, str]:
+    """Text -> the allowed value it names exactly, where exactly one does (parse_choice's first step)."""
+    return {key: hits[0] for key, hits in _choice_index(options, str).items() if len(hits) == 1}
 
 
 def _prefixed(index: dict[str, list[str]], wanted: str) -> list[str]:
